@@ -118,6 +118,7 @@ macro_rules! string_enum {
         }
     };
 }
+#[expect(unused_imports, reason = "championship statuses use it next")]
 pub(crate) use string_enum;
 
 string_enum!(
@@ -141,12 +142,6 @@ string_enum!(
         Tournament = "tournament",
     }
 );
-
-impl Default for MatchType {
-    fn default() -> Self {
-        Self::Casual
-    }
-}
 
 impl MatchKind {
     /// Players per side.

@@ -1,0 +1,4 @@
+//! HTTP routes, one module per resource; each exposes `configure`.
+
+pub mod health;
+pub mod spa;

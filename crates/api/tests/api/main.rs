@@ -1,0 +1,5 @@
+//! Black-box tests over real HTTP against a spawned application.
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
+
+mod health;
+mod helpers;
