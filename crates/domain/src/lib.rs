@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 pub mod confirmation;
+pub mod elo;
 pub mod error;
 pub mod ids;
 pub mod match_format;
