@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod achievements;
 pub mod confirmation;
 pub mod elo;
 pub mod error;
