@@ -3,13 +3,19 @@
 
 pub mod achievements;
 pub mod confirmation;
+pub mod dashboard;
 pub mod elo;
 pub mod error;
+pub mod head_to_head;
 pub mod ids;
 pub mod match_format;
+pub mod pairs;
+pub mod presentation;
 pub mod record;
 pub mod scoring;
 
+#[cfg(test)]
+mod test_matches;
 pub use error::DomainError;
 pub use ids::{ChampionshipId, EntryId, MatchId, PlayerId, UserId};
 pub use match_format::{BestOf, MatchKind, MatchType, Side};
