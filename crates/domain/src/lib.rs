@@ -16,6 +16,7 @@ pub mod scoring;
 
 #[cfg(test)]
 mod test_matches;
+
 pub use error::DomainError;
 pub use ids::{ChampionshipId, EntryId, MatchId, PlayerId, UserId};
 pub use match_format::{BestOf, MatchKind, MatchType, Side};

@@ -118,7 +118,6 @@ macro_rules! string_enum {
         }
     };
 }
-#[expect(unused_imports, reason = "championship statuses use it next")]
 pub(crate) use string_enum;
 
 string_enum!(
