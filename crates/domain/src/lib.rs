@@ -4,9 +4,13 @@
 pub mod confirmation;
 pub mod error;
 pub mod ids;
+pub mod leaderboard;
 pub mod match_format;
+pub mod player;
+pub mod player_stats;
 pub mod record;
 pub mod scoring;
+pub mod streaks;
 
 pub use error::DomainError;
 pub use ids::{ChampionshipId, EntryId, MatchId, PlayerId, UserId};
