@@ -8,12 +8,15 @@ pub mod elo;
 pub mod error;
 pub mod head_to_head;
 pub mod ids;
+pub mod leaderboard;
 pub mod match_format;
 pub mod pairs;
+pub mod player;
+pub mod player_stats;
 pub mod presentation;
 pub mod record;
 pub mod scoring;
-
+pub mod streaks;
 #[cfg(test)]
 mod test_matches;
 
