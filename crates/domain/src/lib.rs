@@ -4,6 +4,7 @@
 pub mod confirmation;
 pub mod error;
 pub mod ids;
+pub mod live;
 pub mod match_format;
 pub mod record;
 pub mod scoring;
