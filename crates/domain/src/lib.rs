@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod account;
 pub mod confirmation;
 pub mod error;
 pub mod ids;
