@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+pub mod account;
 pub mod achievements;
 pub mod confirmation;
 pub mod dashboard;
@@ -9,6 +10,7 @@ pub mod error;
 pub mod head_to_head;
 pub mod ids;
 pub mod leaderboard;
+pub mod live;
 pub mod match_format;
 pub mod pairs;
 pub mod player;
