@@ -30,4 +30,6 @@ id_type!(
     ChampionshipId,
     /// One competitor (1 or 2 players) in a championship.
     EntryId,
+    /// A fixture (a scheduled match, table `scheduled_matches`).
+    FixtureId,
 );

@@ -3,10 +3,13 @@
 
 pub mod account;
 pub mod achievements;
+pub mod calendar;
+pub mod championship;
 pub mod confirmation;
 pub mod dashboard;
 pub mod elo;
 pub mod error;
+pub mod fixture;
 pub mod head_to_head;
 pub mod ids;
 pub mod leaderboard;
@@ -23,5 +26,5 @@ pub mod streaks;
 mod test_matches;
 
 pub use error::DomainError;
-pub use ids::{ChampionshipId, EntryId, MatchId, PlayerId, UserId};
+pub use ids::{ChampionshipId, EntryId, FixtureId, MatchId, PlayerId, UserId};
 pub use match_format::{BestOf, MatchKind, MatchType, Side};
