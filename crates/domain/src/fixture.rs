@@ -215,7 +215,7 @@ pub fn convert_fixture(
         match_type: if championship.is_some() {
             MatchType::Tournament
         } else {
-            options.match_type.unwrap_or_default()
+            options.match_type.unwrap_or(MatchType::Casual)
         },
         championship_id: championship.map(|c| c.championship_id),
         side1_entry: championship.and_then(|c| c.side1_entry),
