@@ -1,0 +1,3 @@
+DROP TABLE notifications;
+DROP TABLE player_achievements;
+DROP TABLE achievements;
