@@ -10,6 +10,7 @@ pub mod head_to_head;
 pub mod ids;
 pub mod leaderboard;
 pub mod match_format;
+pub mod math;
 pub mod pairs;
 pub mod player;
 pub mod player_stats;
