@@ -12,8 +12,10 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::elo::{INITIAL_RATING, updated_peak};
 use crate::match_format::string_enum;
 use crate::record::MatchRecord;
+use crate::streaks::Streaks;
 use crate::{DomainError, MatchId, MatchKind, PlayerId, Side};
 
 string_enum!(
@@ -125,8 +127,6 @@ impl Achievement {
 /// The points a winner may concede for `iron_wall` (strictly fewer).
 pub const IRON_WALL_POINTS: u32 = 20;
 
-const INITIAL_RATING: i32 = 1500;
-
 macro_rules! achievement {
     ($order:literal, $slug:literal, $name:literal, $description:literal, $tier:ident,
      $group:ident, $icon:literal, $threshold:literal) => {
@@ -210,7 +210,7 @@ pub fn peaks_before(history: &[(MatchId, i32)]) -> BTreeMap<MatchId, i32> {
         .iter()
         .map(|&(match_id, new_rating)| {
             let before = peak;
-            peak = peak.max(new_rating);
+            peak = updated_peak(peak, new_rating);
             (match_id, before)
         })
         .collect()
@@ -401,8 +401,8 @@ pub fn achievements_view(
 struct Totals {
     played: i64,
     won: i64,
-    win_run: i64,
-    longest_win_run: i64,
+    /// Streaks of the player's results so far (§3.7); the win-streak group reads them.
+    streaks: Streaks,
     deuce_wins: i64,
     singles_against: BTreeMap<PlayerId, i64>,
     top_rivalry: i64,
@@ -503,7 +503,7 @@ impl<'a> Outcome<'a> {
         let t = achievement.threshold;
         let singles = self.record.kind == MatchKind::Singles;
         match achievement.group {
-            AchievementGroup::WinStreak => totals.win_run >= t,
+            AchievementGroup::WinStreak => i64::from(totals.streaks.current_wins()) >= t,
             AchievementGroup::MatchesPlayed => totals.played >= t,
             AchievementGroup::MatchesWon => totals.won >= t,
             AchievementGroup::DeuceMaster => totals.deuce_wins >= t,
@@ -540,13 +540,8 @@ impl Totals {
     ) -> Option<Outcome<'a>> {
         let outcome = Outcome::of(player, record, elo)?;
         self.played += 1;
-        if outcome.won {
-            self.won += 1;
-            self.win_run += 1;
-            self.longest_win_run = self.longest_win_run.max(self.win_run);
-        } else {
-            self.win_run = 0;
-        }
+        self.won += i64::from(outcome.won);
+        self.streaks = self.streaks.then(outcome.won);
         self.deuce_wins += outcome.deuce_wins();
         if record.kind == MatchKind::Singles {
             for &opponent in outcome.opponents() {
@@ -591,7 +586,7 @@ fn group_progress(
         .find(|a| a.tier == target)
         .map_or(0, |a| a.threshold);
     let value = match group {
-        AchievementGroup::WinStreak => totals.longest_win_run,
+        AchievementGroup::WinStreak => i64::from(totals.streaks.longest_win),
         AchievementGroup::MatchesPlayed => totals.played,
         AchievementGroup::MatchesWon => totals.won,
         AchievementGroup::DeuceMaster => totals.deuce_wins,
@@ -616,17 +611,15 @@ fn in_play_order<'a>(matches: impl IntoIterator<Item = &'a MatchRecord>) -> Vec<
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::scoring::{GameScore, Tally};
-    use crate::{BestOf, MatchType};
-    use proptest::prelude::*;
+    use crate::test_matches::{self, at_hours};
 
     const ME: PlayerId = PlayerId(1);
 
-    fn at(hour: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_700_000_000 + hour * 3600, 0).unwrap()
-    }
-
+    /// A casual match played `id` hours after the tests' epoch, in an explicit format.
     fn record(
         id: i64,
         side1: &[i64],
@@ -634,24 +627,9 @@ mod tests {
         best_of: i64,
         games: &[(i64, i64)],
     ) -> MatchRecord {
-        let kind = if side1.len() == 1 {
-            MatchKind::Singles
-        } else {
-            MatchKind::Doubles
-        };
         MatchRecord {
-            id: MatchId(id),
-            kind,
-            match_type: MatchType::Casual,
-            best_of: BestOf::new(best_of).unwrap(),
-            played_at: at(id),
-            created_at: at(id),
-            side1: side1.iter().copied().map(PlayerId).collect(),
-            side2: side2.iter().copied().map(PlayerId).collect(),
-            games: games
-                .iter()
-                .map(|&(a, b)| GameScore::new(a, b).unwrap())
-                .collect(),
+            best_of: test_matches::best_of(best_of),
+            ..test_matches::record(id, side1, side2, games, 60 * id)
         }
     }
 
@@ -1115,17 +1093,17 @@ mod tests {
         let awards = [
             AwardRecord {
                 slug: "iron_wall".to_owned(),
-                awarded_at: at(2),
+                awarded_at: at_hours(2),
                 match_id: Some(MatchId(2)),
             },
             AwardRecord {
                 slug: "first_blood".to_owned(),
-                awarded_at: at(1),
+                awarded_at: at_hours(1),
                 match_id: None,
             },
             AwardRecord {
                 slug: "retired_slug".to_owned(),
-                awarded_at: at(1),
+                awarded_at: at_hours(1),
                 match_id: None,
             },
         ];
@@ -1185,7 +1163,7 @@ mod tests {
         } else {
             (other.clone(), own.clone())
         };
-        let best_of = BestOf::new([1, 3, 5, 7, 9][*best_of]).unwrap();
+        let best_of = test_matches::best_of([1, 3, 5, 7, 9][*best_of]);
         let mut scores = Vec::new();
         for &(mine, lo) in games {
             if Tally::of(&scores, best_of).winner.is_some() {
@@ -1202,8 +1180,8 @@ mod tests {
         }
         let mut m = record(id, &side1, &side2, i64::from(best_of.get()), &[]);
         m.games = scores;
-        m.played_at = at(*played);
-        m.created_at = at(*created);
+        m.played_at = at_hours(*played);
+        m.created_at = at_hours(*created);
         let players = own.iter().chain(&other);
         let pre_match: Vec<(PlayerId, i32)> = players
             .zip(ratings)

@@ -6,8 +6,10 @@ use std::cmp::Reverse;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::presentation::{PlayerName, side_label};
+pub use crate::leaderboard::badge_rank as rank;
+use crate::player::PlayerDirectory;
 use crate::record::MatchRecord;
+use crate::streaks::newest_first;
 use crate::{MatchId, PlayerId};
 
 /// Confirmed matches in the club part.
@@ -96,7 +98,7 @@ pub fn recent_club_matches(matches: &[MatchRecord]) -> Vec<&MatchRecord> {
 pub fn waiting_on_you(
     player: PlayerId,
     candidates: &[PendingCandidate],
-    names: &[PlayerName],
+    names: &PlayerDirectory,
 ) -> WaitingOnYou {
     let mut awaiting: Vec<&PendingCandidate> = candidates
         .iter()
@@ -116,7 +118,7 @@ pub fn waiting_on_you(
             let tally = m.tally();
             Some(WaitingItem {
                 match_id: m.id,
-                opponent_label: side_label(m.players(side.other()), names, side.other()),
+                opponent_label: names.side_label(side.other(), m.players(side.other())),
                 own_games: tally.games(side),
                 opponent_games: tally.games(side.other()),
                 won: tally.winner == Some(side),
@@ -191,23 +193,12 @@ pub fn rivalries(
         .collect()
 }
 
-/// The rank badge: 1 + the number of players with a strictly higher rating.
-#[must_use]
-pub fn rank(own_rating: i32, ratings: impl IntoIterator<Item = i32>) -> u32 {
-    1 + ratings.into_iter().filter(|&r| r > own_rating).count() as u32
-}
-
-fn newest_first<'a>(matches: impl Iterator<Item = &'a MatchRecord>) -> Vec<&'a MatchRecord> {
-    let mut sorted: Vec<&MatchRecord> = matches.collect();
-    sorted.sort_by_key(|m| Reverse(m.play_order_key()));
-    sorted
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
 
     use super::*;
+    use crate::player::PlayerName;
     use crate::test_matches::{at, record, unfinished};
 
     const ME: PlayerId = PlayerId(1);
@@ -219,11 +210,7 @@ mod tests {
     }
 
     fn name(id: i64, name: &str, nickname: &str) -> PlayerName {
-        PlayerName {
-            id: PlayerId(id),
-            name: name.into(),
-            nickname: nickname.into(),
-        }
+        PlayerName::new(PlayerId(id), name, nickname)
     }
 
     #[test]
@@ -245,12 +232,12 @@ mod tests {
 
     #[test]
     fn waiting_on_you_shows_four_newest_and_counts_all() {
-        let names = [
+        let names = PlayerDirectory::new([
             name(2, "Bea", ""),
             name(3, "Zed", "Z"),
             name(4, "Amy", ""),
             name(5, "Cal", ""),
-        ];
+        ]);
         let candidate = |m: MatchRecord, awaiting: bool, delta: i32| PendingCandidate {
             record: m,
             awaiting_own_confirmation: awaiting,
@@ -297,7 +284,7 @@ mod tests {
 
     #[test]
     fn nothing_waiting_means_no_badge() {
-        let waiting = waiting_on_you(ME, &[], &[]);
+        let waiting = waiting_on_you(ME, &[], &PlayerDirectory::default());
         assert_eq!(waiting.pending_confirmations, 0);
         assert!(waiting.items.is_empty());
     }

@@ -491,18 +491,9 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::MatchKind;
-    use crate::scoring::GameScore;
+    use crate::test_matches::{self, at_seconds, best_of};
 
     const TOLERANCE: f64 = 1e-9;
-
-    fn at(seconds: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap()
-    }
-
-    fn best_of(n: i64) -> BestOf {
-        BestOf::new(n).unwrap()
-    }
 
     fn member(id: i64, rating: i32, rated_matches: u32) -> MemberRating {
         MemberRating {
@@ -515,33 +506,15 @@ mod tests {
     const NEW: u32 = 0;
     const EXPERIENCED: u32 = 20;
 
-    /// A casual best-of-`n` match that goes the distance: the loser wins all but one of the
-    /// games needed.
+    /// A casual best-of-`n` match played `id` minutes after the tests' epoch that goes the
+    /// distance: the loser wins all but one of the games needed.
     fn record(id: i64, side1: &[i64], side2: &[i64], winner: Side, n: i64) -> MatchRecord {
-        let format = best_of(n);
-        let won = GameScore::new(11, 7).unwrap();
-        let lost = GameScore::new(7, 11).unwrap();
-        let (winning, losing) = match winner {
-            Side::One => (won, lost),
-            Side::Two => (lost, won),
-        };
-        let mut games = vec![losing; usize::from(format.games_needed()) - 1];
-        games.extend(vec![winning; usize::from(format.games_needed())]);
-        MatchRecord {
-            id: MatchId(id),
-            kind: if side1.len() == 2 {
-                MatchKind::Doubles
-            } else {
-                MatchKind::Singles
-            },
-            match_type: MatchType::Casual,
-            best_of: format,
-            played_at: at(id * 60),
-            created_at: at(id * 60),
-            side1: side1.iter().copied().map(PlayerId).collect(),
-            side2: side2.iter().copied().map(PlayerId).collect(),
-            games,
-        }
+        let needed = usize::from(best_of(n).games_needed());
+        let (winning, losing) = winner.pick(((11, 7), (7, 11)), ((7, 11), (11, 7)));
+        let mut scores = vec![losing; needed - 1];
+        scores.extend(vec![winning; needed]);
+        // The smallest format these games complete is best of `n` itself.
+        test_matches::record(id, side1, side2, &scores, id)
     }
 
     #[test]
@@ -744,9 +717,9 @@ mod tests {
             applied_at,
         };
         let history = [
-            entry(7, 1, 1524, at(0)),
-            entry(7, 2, 1476, at(0)),
-            entry(9, 1, 1510, at(3 * 86_400)),
+            entry(7, 1, 1524, at_seconds(0)),
+            entry(7, 2, 1476, at_seconds(0)),
+            entry(9, 1, 1510, at_seconds(3 * 86_400)),
         ];
         let point = |label: &str, rating, match_id: Option<i64>| RatingPoint {
             label: label.to_owned(),
@@ -775,7 +748,7 @@ mod tests {
         let mut aggregates = BTreeMap::new();
         let mut played = record(1, &[1], &[2], Side::Two, 5);
         played.match_type = MatchType::Tournament;
-        let rows = apply_confirmed_match(&mut aggregates, &played, at(500));
+        let rows = apply_confirmed_match(&mut aggregates, &played, at_seconds(500));
         let p1 = aggregates[&PlayerId(1)];
         let p2 = aggregates[&PlayerId(2)];
         assert_eq!(
@@ -818,7 +791,7 @@ mod tests {
                 new_rating: 1464,
                 rating_change: -36,
                 k_factor: 72.0,
-                applied_at: at(500),
+                applied_at: at_seconds(500),
             }
         );
     }
@@ -828,7 +801,7 @@ mod tests {
         let mut unfinished = record(1, &[1], &[2], Side::One, 5);
         unfinished.games.pop();
         let mut aggregates = BTreeMap::new();
-        assert!(apply_confirmed_match(&mut aggregates, &unfinished, at(0)).is_empty());
+        assert!(apply_confirmed_match(&mut aggregates, &unfinished, at_seconds(0)).is_empty());
         assert!(aggregates.is_empty());
     }
 
@@ -836,7 +809,7 @@ mod tests {
     fn a_match_with_an_empty_side_counts_for_its_players_but_is_not_rated() {
         let lopsided = record(1, &[1], &[], Side::One, 3);
         let mut aggregates = BTreeMap::new();
-        assert!(apply_confirmed_match(&mut aggregates, &lopsided, at(0)).is_empty());
+        assert!(apply_confirmed_match(&mut aggregates, &lopsided, at_seconds(0)).is_empty());
         let p1 = aggregates[&PlayerId(1)];
         assert_eq!((p1.confirmed_matches, p1.wins, p1.rated_matches), (1, 1, 0));
         assert_eq!(p1.rating, INITIAL_RATING);
@@ -846,10 +819,13 @@ mod tests {
     fn replay_applies_matches_in_play_order_and_keeps_applied_at() {
         // Player 1 loses the earlier-played match and wins the later one, whatever the input order.
         let mut late = record(1, &[1], &[2], Side::One, 5);
-        late.played_at = at(7_200);
+        late.played_at = at_seconds(7_200);
         let mut early = record(2, &[1], &[2], Side::Two, 5);
-        early.played_at = at(3_600);
-        let result = replay(&[(late, at(9_000)), (early, at(8_000))], &[PlayerId(3)]);
+        early.played_at = at_seconds(3_600);
+        let result = replay(
+            &[(late, at_seconds(9_000)), (early, at_seconds(8_000))],
+            &[PlayerId(3)],
+        );
         let order: Vec<(i64, i64, i32)> = result
             .history
             .iter()
@@ -860,7 +836,7 @@ mod tests {
             order,
             vec![(2, 1, -24), (2, 2, 24), (1, 1, 27), (1, 2, -27)]
         );
-        assert_eq!(result.history[0].applied_at, at(8_000));
+        assert_eq!(result.history[0].applied_at, at_seconds(8_000));
         assert_eq!(result.aggregates[&PlayerId(3)], PlayerAggregates::default());
         let (p1, p2) = (
             result.aggregates[&PlayerId(1)],
@@ -876,12 +852,16 @@ mod tests {
         let mut by_id_a = record(4, &[1], &[2], Side::One, 1);
         let mut by_created = record(9, &[1], &[2], Side::One, 1);
         for m in [&mut by_id_a, &mut by_id_b, &mut by_created] {
-            m.played_at = at(0);
-            m.created_at = at(10);
+            m.played_at = at_seconds(0);
+            m.created_at = at_seconds(10);
         }
-        by_created.created_at = at(5);
+        by_created.created_at = at_seconds(5);
         let result = replay(
-            &[(by_id_b, at(0)), (by_id_a, at(0)), (by_created, at(0))],
+            &[
+                (by_id_b, at_seconds(0)),
+                (by_id_a, at_seconds(0)),
+                (by_created, at_seconds(0)),
+            ],
             &[],
         );
         let ids: Vec<i64> = result.history.iter().map(|e| e.match_id.0).collect();
@@ -891,7 +871,7 @@ mod tests {
     #[test]
     fn replay_applies_a_match_id_once() {
         let once = record(1, &[1], &[2], Side::One, 5);
-        let result = replay(&[(once.clone(), at(0)), (once, at(0))], &[]);
+        let result = replay(&[(once.clone(), at_seconds(0)), (once, at_seconds(0))], &[]);
         assert_eq!(result.history.len(), 2);
         assert_eq!(result.aggregates[&PlayerId(1)].confirmed_matches, 1);
     }
@@ -899,7 +879,7 @@ mod tests {
     #[test]
     fn the_twenty_first_rated_match_uses_the_experienced_k() {
         let matches: Vec<(MatchRecord, DateTime<Utc>)> = (1..=21)
-            .map(|id| (record(id, &[1], &[2], Side::One, 5), at(id)))
+            .map(|id| (record(id, &[1], &[2], Side::One, 5), at_seconds(id)))
             .collect();
         let result = replay(&matches, &[]);
         let k_of = |match_id: i64| {
@@ -940,26 +920,16 @@ mod tests {
                 |(doubles, pool, match_type, format, side1_wins, loser_games, day, minute)| {
                     let needed = usize::from(format.games_needed());
                     let winner = if side1_wins { Side::One } else { Side::Two };
-                    let won = GameScore::new(11, 8).unwrap();
-                    let lost = GameScore::new(9, 11).unwrap();
-                    let (winning, losing) = winner.pick((won, lost), (lost, won));
-                    let mut games = vec![losing; loser_games.min(needed - 1)];
-                    games.extend(vec![winning; needed]);
+                    let (winning, losing) = winner.pick(((11, 8), (9, 11)), ((9, 11), (11, 8)));
+                    let mut scores = vec![losing; loser_games.min(needed - 1)];
+                    scores.extend(vec![winning; needed]);
                     let size = if doubles { 2 } else { 1 };
                     let played = MatchRecord {
-                        id: MatchId(0),
-                        kind: if doubles {
-                            MatchKind::Doubles
-                        } else {
-                            MatchKind::Singles
-                        },
                         match_type,
                         best_of: format,
-                        played_at: at(day * 86_400),
-                        created_at: at(day * 86_400 + minute * 60),
-                        side1: pool[..size].iter().copied().map(PlayerId).collect(),
-                        side2: pool[size..2 * size].iter().copied().map(PlayerId).collect(),
-                        games,
+                        played_at: at_seconds(day * 86_400),
+                        created_at: at_seconds(day * 86_400 + minute * 60),
+                        ..test_matches::record(0, &pool[..size], &pool[size..2 * size], &scores, 0)
                     };
                     (Just(played), 0i64..1_000_000).prop_map(|(played, delay)| {
                         let applied_at = played.played_at + chrono::Duration::seconds(delay);

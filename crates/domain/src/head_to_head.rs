@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::presentation::{percent, ratio, round2};
+use crate::elo;
+use crate::math::{percent, ratio, round2};
 use crate::record::MatchRecord;
 use crate::{BestOf, DomainError, MatchId, MatchKind, MatchType, PlayerId, Side};
 
@@ -122,13 +123,23 @@ pub struct HeadToHeadMatch {
     pub player1_won: bool,
 }
 
-/// Win probabilities in whole percent, summing to 100.
+/// Win probabilities in whole percent, summing to 100, oriented to player1: the
+/// `player1_win_probability` / `player2_win_probability` pair of §3.10.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WinProbability {
     /// Player (or side) 1.
     pub player1: u8,
     /// Player (or side) 2: 100 − player1.
     pub player2: u8,
+}
+
+impl From<elo::WinProbability> for WinProbability {
+    fn from(p: elo::WinProbability) -> Self {
+        Self {
+            player1: p.side1,
+            player2: p.side2,
+        }
+    }
 }
 
 /// Computes the head-to-head of `player1` against `player2` from confirmed matches in any order
@@ -236,32 +247,14 @@ pub fn head_to_head(
     })
 }
 
-/// Win probabilities of player1 against player2 from ratings (§3.6): p1 = round(100 × E),
-/// p2 = 100 − p1. Computed at request time from current ratings, never cached.
+/// Win probabilities of player1 against player2 from their current ratings:
+/// [`elo::win_probability`] of two one-player sides (§3.6), oriented to player1. Computed at
+/// request time, never cached.
 #[must_use]
-pub fn win_probability(player1_rating: f64, player2_rating: f64) -> WinProbability {
-    // Half-to-even, like every rounding of §3.6; with 100 even it also keeps (B, A) the
-    // mirror of (A, B) when 100 × E ends in .5.
-    let player1 = (100.0 * expected_score(player1_rating, player2_rating))
-        .round_ties_even()
-        .clamp(0.0, 100.0) as u8;
-    WinProbability {
-        player1,
-        player2: 100 - player1,
-    }
-}
-
-/// Win probabilities of two sides from their members' ratings (a side's rating is the mean);
-/// (50, 50) when a side is empty.
-#[must_use]
-pub fn side_win_probability(side1_ratings: &[f64], side2_ratings: &[f64]) -> WinProbability {
-    match (mean(side1_ratings), mean(side2_ratings)) {
-        (Some(r1), Some(r2)) => win_probability(r1, r2),
-        _ => WinProbability {
-            player1: 50,
-            player2: 50,
-        },
-    }
+pub fn win_probability(player1_rating: i32, player2_rating: i32) -> WinProbability {
+    // Half-to-even rounding (elo) with 100 even keeps (B, A) the mirror of (A, B) when
+    // 100 × E ends in .5.
+    elo::win_probability(&[player1_rating], &[player2_rating]).into()
 }
 
 /// Sums over the games, indexed [player1, player2].
@@ -317,16 +310,6 @@ fn doubles_counts(matches: &[MatchRecord], a: PlayerId, b: PlayerId) -> (u32, u3
         }
     }
     (together, against)
-}
-
-/// E(Ra vs Rb) = 1 / (1 + 10^((Rb − Ra) / 400)).
-// Private on purpose: the Elo module owns this formula; the two are unified at merge.
-fn expected_score(ra: f64, rb: f64) -> f64 {
-    1.0 / (1.0 + 10f64.powf((rb - ra) / 400.0))
-}
-
-fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
 }
 
 #[cfg(test)]
@@ -559,7 +542,7 @@ mod tests {
     #[test]
     fn win_probability_uses_the_expected_score_and_sums_to_100() {
         assert_eq!(
-            win_probability(1500.0, 1500.0),
+            win_probability(1500, 1500),
             WinProbability {
                 player1: 50,
                 player2: 50
@@ -567,28 +550,28 @@ mod tests {
         );
         // E = 1 / (1 + 10^-0.5) = 0.7597
         assert_eq!(
-            win_probability(1600.0, 1400.0),
+            win_probability(1600, 1400),
             WinProbability {
                 player1: 76,
                 player2: 24
             }
         );
         assert_eq!(
-            win_probability(1400.0, 1600.0),
+            win_probability(1400, 1600),
             WinProbability {
                 player1: 24,
                 player2: 76
             }
         );
         assert_eq!(
-            side_win_probability(&[1600.0, 1400.0], &[1500.0, 1500.0]),
+            WinProbability::from(elo::win_probability(&[1600, 1400], &[1500, 1500])),
             WinProbability {
                 player1: 50,
                 player2: 50
             }
         );
         assert_eq!(
-            side_win_probability(&[], &[1800.0]),
+            WinProbability::from(elo::win_probability(&[], &[1800])),
             WinProbability {
                 player1: 50,
                 player2: 50

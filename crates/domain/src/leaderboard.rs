@@ -11,9 +11,9 @@ use std::fmt;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::math::win_rate;
 use crate::player::PlayerName;
 use crate::record::MatchRecord;
-use crate::streaks::win_rate;
 use crate::{DomainError, MatchId, MatchKind, PlayerId};
 
 /// Which matches count: all, singles only or doubles only.
@@ -632,9 +632,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::scoring::GameScore;
-    use crate::streaks::tests::at;
-    use crate::{BestOf, MatchType};
+    use crate::test_matches::{self, at_hours, best_of};
 
     fn name(id: i64, name: &str) -> PlayerName {
         PlayerName::new(PlayerId(id), name, "")
@@ -648,30 +646,15 @@ mod tests {
         }
     }
 
-    fn game(side1_wins: bool) -> GameScore {
-        if side1_wins {
-            GameScore::new(11, 6).unwrap()
-        } else {
-            GameScore::new(6, 11).unwrap()
-        }
-    }
-
-    /// A match whose games follow `pattern` ('1' = side 1 wins the game).
+    /// A best-of-3 match whose games follow `pattern` ('1' = side 1 wins the game).
     fn record(id: i64, hours: i64, side1: &[i64], side2: &[i64], pattern: &str) -> MatchRecord {
+        let scores: Vec<(i64, i64)> = pattern
+            .chars()
+            .map(|c| if c == '1' { (11, 6) } else { (6, 11) })
+            .collect();
         MatchRecord {
-            id: MatchId(id),
-            kind: if side1.len() == 1 {
-                MatchKind::Singles
-            } else {
-                MatchKind::Doubles
-            },
-            match_type: MatchType::Casual,
-            best_of: BestOf::new(3).unwrap(),
-            played_at: at(hours),
-            created_at: at(hours),
-            side1: side1.iter().copied().map(PlayerId).collect(),
-            side2: side2.iter().copied().map(PlayerId).collect(),
-            games: pattern.chars().map(|c| game(c == '1')).collect(),
+            best_of: best_of(3),
+            ..test_matches::record(id, side1, side2, &scores, 60 * hours)
         }
     }
 
@@ -837,12 +820,12 @@ mod tests {
 
     #[test]
     fn rolling_periods_reach_back_n_times_24_hours() {
-        let now = at(1000);
+        let now = at_hours(1000);
         let w = Period::Last30Days.window(now);
         assert!(w.contains(now - Duration::hours(30 * 24)));
         assert!(!w.contains(now - Duration::hours(30 * 24) - Duration::milliseconds(1)));
         assert!(w.contains(now + Duration::minutes(5)));
-        assert!(Period::All.window(now).contains(at(-100_000)));
+        assert!(Period::All.window(now).contains(at_hours(-100_000)));
     }
 
     #[test]
@@ -851,7 +834,7 @@ mod tests {
             from: date("2024-03-01"),
             to: date("2024-03-02"),
         };
-        let w = p.window(at(0));
+        let w = p.window(at_hours(0));
         let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
         assert!(w.contains(t("2024-03-01T00:00:00Z")));
         assert!(w.contains(t("2024-03-02T23:59:59.999Z")));
@@ -879,7 +862,7 @@ mod tests {
     #[test]
     fn the_board_counts_matches_games_and_wins_per_player() {
         let (players, matches) = club();
-        let now = at(0);
+        let now = at_hours(0);
         let board = leaderboard(&LeaderboardFilter::default(), &players, &matches, &[], now);
         let summary: Vec<_> = board
             .items
@@ -904,7 +887,7 @@ mod tests {
     #[test]
     fn filters_restrict_the_data_set_but_not_ratings() {
         let (players, matches) = club();
-        let now = at(0);
+        let now = at_hours(0);
         let f = |pairs: &[(&str, &str)]| parse(pairs).unwrap();
 
         let singles = leaderboard(&f(&[("kind", "singles")]), &players, &matches, &[], now);
@@ -942,12 +925,12 @@ mod tests {
                 &players,
                 &matches,
                 &[],
-                at(0),
+                at_hours(0),
             );
             assert!(board.items.is_empty());
             assert_eq!(board.empty_reason, Some(EmptyReason::NoMatches));
         }
-        let board = default_leaderboard(10, &[], &[], at(0));
+        let board = default_leaderboard(10, &[], &[], at_hours(0));
         assert_eq!(board.empty_reason, Some(EmptyReason::NoMatches));
     }
 
@@ -979,7 +962,7 @@ mod tests {
             &players,
             &matches,
             &[],
-            at(0),
+            at_hours(0),
         );
         let order: Vec<i64> = board.items.iter().map(|r| r.player.id.0).collect();
         // Zoe and Bob: 2 wins; Zoe's rate is higher. Cy 2 wins of 4 → after Bob (2 of 3).
@@ -994,28 +977,17 @@ mod tests {
     #[test]
     fn the_limit_cuts_after_ranking_and_zero_means_all() {
         let (players, matches) = club();
-        let two = leaderboard(
-            &LeaderboardFilter {
-                limit: 2,
+        let board = |limit| {
+            let filter = LeaderboardFilter {
+                limit,
                 ..Default::default()
-            },
-            &players,
-            &matches,
-            &[],
-            at(0),
-        );
+            };
+            leaderboard(&filter, &players, &matches, &[], at_hours(0))
+        };
+        let two = board(2);
         assert_eq!(two.items.len(), 2);
         assert_eq!(two.total, 4);
-        let all = leaderboard(
-            &LeaderboardFilter {
-                limit: 0,
-                ..Default::default()
-            },
-            &players,
-            &matches,
-            &[],
-            at(0),
-        );
+        let all = board(0);
         assert_eq!(all.items.len(), 4);
         assert_eq!(all.items[..2], two.items[..]);
     }
@@ -1023,7 +995,7 @@ mod tests {
     #[test]
     fn movement_sums_the_last_seven_days_whatever_the_filter() {
         let (players, matches) = club();
-        let now = at(0);
+        let now = at_hours(0);
         let change = |m, p, hours_ago: i64, change| AppliedChange {
             match_id: MatchId(m),
             player: PlayerId(p),
@@ -1053,7 +1025,7 @@ mod tests {
     #[test]
     fn the_biggest_mover_is_chosen_among_returned_rows_only() {
         let (players, matches) = club();
-        let now = at(0);
+        let now = at_hours(0);
         let changes = vec![AppliedChange {
             match_id: MatchId(4),
             player: PlayerId(4),
@@ -1100,7 +1072,7 @@ mod tests {
 
     #[test]
     fn the_empty_board_serializes_without_absent_fields() {
-        let board = default_leaderboard(10, &[], &[], at(0));
+        let board = default_leaderboard(10, &[], &[], at_hours(0));
         let json = serde_json::to_value(&board).unwrap();
         assert_eq!(json["empty_reason"], "no_matches");
         assert!(json.get("biggest_mover").is_none());
@@ -1141,7 +1113,7 @@ mod tests {
     #[test]
     fn the_default_board_from_aggregates_equals_the_board_from_matches() {
         let (players, matches) = club();
-        let now = at(0);
+        let now = at_hours(0);
         let changes = vec![AppliedChange {
             match_id: MatchId(4),
             player: PlayerId(2),
@@ -1182,15 +1154,15 @@ mod tests {
             let matches = prop::collection::vec(one_match, 0..25).prop_map(|ms| {
                 ms.into_iter()
                     .enumerate()
-                    .map(|(i, (doubles, ids, best_of, wins, hours))| {
-                        let best_of = BestOf::new(best_of).unwrap();
-                        let (mut games, needed, mut s1, mut s2) =
+                    .map(|(i, (doubles, ids, n, wins, hours))| {
+                        let best_of = best_of(n);
+                        let (mut scores, needed, mut s1, mut s2) =
                             (vec![], best_of.games_needed(), 0, 0);
                         for w in wins {
                             if s1 == needed || s2 == needed {
                                 break;
                             }
-                            games.push(game(w));
+                            scores.push(if w { (11, 6) } else { (6, 11) });
                             if w { s1 += 1 } else { s2 += 1 }
                         }
                         let (side1, side2) = if doubles {
@@ -1198,21 +1170,10 @@ mod tests {
                         } else {
                             (vec![ids[0]], vec![ids[1]])
                         };
-                        MatchRecord {
-                            id: MatchId(i as i64 + 1),
-                            kind: if doubles {
-                                MatchKind::Doubles
-                            } else {
-                                MatchKind::Singles
-                            },
-                            match_type: MatchType::Casual,
-                            best_of,
-                            played_at: at(hours),
-                            created_at: at(hours),
-                            side1: side1.into_iter().map(PlayerId).collect(),
-                            side2: side2.into_iter().map(PlayerId).collect(),
-                            games, // possibly unfinished: must be ignored everywhere
-                        }
+                        // Possibly unfinished: must be ignored everywhere.
+                        let m =
+                            test_matches::record(i as i64 + 1, &side1, &side2, &scores, 60 * hours);
+                        MatchRecord { best_of, ..m }
                     })
                     .collect::<Vec<_>>()
             });
@@ -1223,7 +1184,7 @@ mod tests {
                         .map(|(i, (p, hours_ago, change))| AppliedChange {
                             match_id: MatchId(i as i64 + 1),
                             player: PlayerId(p),
-                            applied_at: at(0) - Duration::hours(hours_ago),
+                            applied_at: at_hours(0) - Duration::hours(hours_ago),
                             change,
                         })
                         .collect::<Vec<_>>()
@@ -1245,7 +1206,7 @@ mod tests {
             Just(Period::Last180Days),
             Just(Period::Last365Days),
             (0u64..100, 0u64..30).prop_map(|(start, len)| {
-                let from = at(-2000).date_naive() + chrono::Days::new(start);
+                let from = at_hours(-2000).date_naive() + chrono::Days::new(start);
                 Period::Custom {
                     from,
                     to: from + chrono::Days::new(len),
@@ -1265,7 +1226,7 @@ mod tests {
             (players, matches, changes) in any_club(),
             filter in any_filter(),
         ) {
-            let now = at(0);
+            let now = at_hours(0);
             let board = leaderboard(&filter, &players, &matches, &changes, now);
             for (i, row) in board.items.iter().enumerate() {
                 prop_assert_eq!(row.rank as usize, i + 1);
@@ -1316,7 +1277,7 @@ mod tests {
             (players, matches, changes) in any_club(),
             limit in 0u32..12,
         ) {
-            let now = at(0);
+            let now = at_hours(0);
             let from_matches = leaderboard(
                 &LeaderboardFilter { limit, ..Default::default() },
                 &players,

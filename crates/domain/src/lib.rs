@@ -15,6 +15,7 @@ pub mod ids;
 pub mod leaderboard;
 pub mod live;
 pub mod match_format;
+pub mod math;
 pub mod pairs;
 pub mod player;
 pub mod player_stats;

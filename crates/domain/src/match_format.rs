@@ -338,7 +338,7 @@ mod tests {
 
     #[test]
     fn played_at_may_be_at_most_five_minutes_ahead() {
-        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let now = crate::test_matches::at(0);
         assert!(check_played_at(now + chrono::Duration::minutes(5), now).is_ok());
         assert_eq!(
             check_played_at(now + chrono::Duration::seconds(301), now),

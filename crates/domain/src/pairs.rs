@@ -3,8 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::presentation::{percent, ratio};
+use crate::math::{percent, ratio};
 use crate::record::MatchRecord;
+use crate::streaks::{Streak, streaks_oldest_first};
 use crate::{DomainError, MatchId, MatchKind, PlayerId, Side};
 
 /// The record of a doubles pair. The same for (a, b) and (b, a): cached per unordered pair.
@@ -34,27 +35,6 @@ pub struct PairStats {
     pub best_win: Option<PairResult>,
     /// The loss with the largest games margin (earliest on ties).
     pub worst_loss: Option<PairResult>,
-}
-
-/// Whether a streak is of wins or losses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StreakKind {
-    /// A run of wins.
-    Win,
-    /// A run of losses.
-    Loss,
-    /// No matches.
-    None,
-}
-
-/// A run of equal results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Streak {
-    /// Wins, losses, or none.
-    pub kind: StreakKind,
-    /// Its length (0 with kind none).
-    pub length: u32,
 }
 
 /// One match of the pair, from the pair's side.
@@ -117,16 +97,17 @@ pub fn pair_stats(
 
     let total = set.len() as u32;
     let wins = results.iter().filter(|&&won| won).count() as u32;
-    let (current_streak, longest_win_streak, longest_loss_streak) = runs(&results);
+    // Play order is oldest first (§3.7).
+    let streaks = streaks_oldest_first(results);
     Ok(PairStats {
         players: [a.min(b), a.max(b)],
         matches: total,
         wins,
         losses: total - wins,
         win_rate: percent(wins, total),
-        current_streak,
-        longest_win_streak,
-        longest_loss_streak,
+        current_streak: streaks.current,
+        longest_win_streak: streaks.longest_win,
+        longest_loss_streak: streaks.longest_loss,
         avg_games_won: ratio(games_won, total),
         avg_games_lost: ratio(games_lost, total),
         best_win,
@@ -144,42 +125,10 @@ fn partners_side(m: &MatchRecord, a: PlayerId, b: PlayerId) -> Option<Side> {
     (m.side_of(b)? == side).then_some(side)
 }
 
-/// Current streak (from the newest result), longest win run and longest loss run of results
-/// given oldest first (§3.7).
-// A local copy of the streak rule until the streaks module is shared.
-fn runs(oldest_first: &[bool]) -> (Streak, u32, u32) {
-    let (mut longest_win, mut longest_loss, mut run) = (0, 0, 0);
-    let mut previous = None;
-    for &won in oldest_first {
-        run = if previous == Some(won) { run + 1 } else { 1 };
-        previous = Some(won);
-        let longest = if won {
-            &mut longest_win
-        } else {
-            &mut longest_loss
-        };
-        *longest = (*longest).max(run);
-    }
-    let current = match previous {
-        Some(true) => Streak {
-            kind: StreakKind::Win,
-            length: run,
-        },
-        Some(false) => Streak {
-            kind: StreakKind::Loss,
-            length: run,
-        },
-        None => Streak {
-            kind: StreakKind::None,
-            length: 0,
-        },
-    };
-    (current, longest_win, longest_loss)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::streaks::StreakKind;
     use crate::test_matches::{record, unfinished};
 
     const A: PlayerId = PlayerId(1);
@@ -263,29 +212,5 @@ mod tests {
             }
         );
         assert_eq!((s.best_win, s.worst_loss), (None, None));
-    }
-
-    #[test]
-    fn the_current_streak_starts_at_the_newest_result() {
-        // Example 3 of §3.7: L, W, W.
-        let (current, longest_win, longest_loss) = runs(&[false, true, true]);
-        assert_eq!(
-            current,
-            Streak {
-                kind: StreakKind::Win,
-                length: 2
-            }
-        );
-        assert_eq!((longest_win, longest_loss), (2, 1));
-        // The oldest run is the longest, but the current one is the newest.
-        let (current, longest_win, _) = runs(&[true, true, true, false]);
-        assert_eq!(
-            current,
-            Streak {
-                kind: StreakKind::Loss,
-                length: 1
-            }
-        );
-        assert_eq!(longest_win, 3);
     }
 }

@@ -53,16 +53,25 @@ pub fn display_name<'a>(name: &'a str, nickname: &'a str) -> &'a str {
 /// Names compare by Unicode code points (`str` order), the same on every backend.
 #[must_use]
 pub fn side_label<'a>(side: Side, players: impl IntoIterator<Item = &'a PlayerName>) -> String {
-    let mut players: Vec<&PlayerName> = players.into_iter().collect();
+    let players = in_label_order(players);
     if players.is_empty() {
         return format!("Side {}", side.number());
     }
-    players.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     players
         .iter()
         .map(|p| p.display_name())
         .collect::<Vec<_>>()
         .join(" and ")
+}
+
+/// The players in the order a side label lists them (§1): by `name`, then id.
+#[must_use]
+pub fn in_label_order<'a>(
+    players: impl IntoIterator<Item = &'a PlayerName>,
+) -> Vec<&'a PlayerName> {
+    let mut players: Vec<&PlayerName> = players.into_iter().collect();
+    players.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    players
 }
 
 /// Player names by id, for labelling the sides of many matches.
@@ -88,7 +97,17 @@ impl PlayerDirectory {
     /// directory are left out, so a side of unknown players prints "Side N".
     #[must_use]
     pub fn side_label(&self, side: Side, ids: &[PlayerId]) -> String {
-        side_label(side, ids.iter().filter_map(|id| self.get(*id)))
+        side_label(side, self.known(ids))
+    }
+
+    /// The known players among `ids`, in label order (see [`in_label_order`]).
+    #[must_use]
+    pub fn side_players<'a>(&'a self, ids: &[PlayerId]) -> Vec<&'a PlayerName> {
+        in_label_order(self.known(ids))
+    }
+
+    fn known<'a>(&'a self, ids: &[PlayerId]) -> impl Iterator<Item = &'a PlayerName> {
+        ids.iter().filter_map(|id| self.get(*id))
     }
 }
 
@@ -145,5 +164,16 @@ mod tests {
             "Ann and Ben"
         );
         assert_eq!(dir.side_label(Side::Two, &[PlayerId(9)]), "Side 2");
+    }
+
+    #[test]
+    fn side_players_are_the_known_ones_in_label_order() {
+        let dir = PlayerDirectory::new([p(1, "Sam", "Z"), p(2, "Ann", ""), p(3, "Sam", "A")]);
+        let ids = |players: Vec<&PlayerName>| players.iter().map(|p| p.id.0).collect::<Vec<_>>();
+        assert_eq!(
+            ids(dir.side_players(&[PlayerId(3), PlayerId(9), PlayerId(1), PlayerId(2)])),
+            vec![2, 1, 3]
+        );
+        assert!(dir.side_players(&[PlayerId(9)]).is_empty());
     }
 }

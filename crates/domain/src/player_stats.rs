@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::leaderboard::AppliedChange;
+use crate::math::win_rate;
 use crate::player::{PlayerDirectory, PlayerName};
 use crate::record::MatchRecord;
-use crate::streaks::{Streak, player_results, streaks, win_rate};
+use crate::streaks::{Streak, player_results, streaks};
 use crate::{DomainError, MatchId, MatchKind, PlayerId, Side};
 
 /// The per-player values the statistics pass through unchanged (the `players` row).
@@ -209,12 +210,6 @@ pub fn oriented_item(
     let tally = record.tally();
     let winner = tally.winner?;
     let other = own_side.other();
-    let mut opponents: Vec<&PlayerName> = record
-        .players(other)
-        .iter()
-        .filter_map(|id| names.get(*id))
-        .collect();
-    opponents.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     let partner = match record.kind {
         MatchKind::Doubles => record
             .players(own_side)
@@ -232,7 +227,11 @@ pub fn oriented_item(
         own_games: tally.games(own_side),
         opponent_games: tally.games(other),
         opponent: names.side_label(other, record.players(other)),
-        opponent_ids: opponents.iter().map(|p| p.id).collect(),
+        opponent_ids: names
+            .side_players(record.players(other))
+            .iter()
+            .map(|p| p.id)
+            .collect(),
         partner,
         won: own_side == winner,
         rating_change,
@@ -274,10 +273,9 @@ pub fn player_history(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scoring::GameScore;
+    use crate::MatchType;
     use crate::streaks::StreakKind;
-    use crate::streaks::tests::{at, singles};
-    use crate::{BestOf, MatchType};
+    use crate::test_matches::{at_hours, example_3, record, singles};
 
     fn profile(id: i64) -> PlayerProfile {
         PlayerProfile {
@@ -300,31 +298,19 @@ mod tests {
 
     fn doubles(id: i64, hours: i64) -> MatchRecord {
         // [1, 3] beat [2, 4] 3-1, best of 5.
-        let (w, l) = (
-            GameScore::new(11, 8).unwrap(),
-            GameScore::new(9, 11).unwrap(),
-        );
+        let scores = [(11, 8), (9, 11), (11, 8), (11, 8)];
         MatchRecord {
-            id: MatchId(id),
-            kind: MatchKind::Doubles,
             match_type: MatchType::Tournament,
-            best_of: BestOf::FIVE,
-            played_at: at(hours),
-            created_at: at(hours),
-            side1: vec![PlayerId(1), PlayerId(3)],
-            side2: vec![PlayerId(2), PlayerId(4)],
-            games: vec![w, l, w, w],
+            ..record(id, &[1, 3], &[2, 4], &scores, 60 * hours)
         }
     }
 
     #[test]
     fn example_3_statistics() {
-        // DOMAIN.md §3.7 Example 3, handed over in a scrambled order.
-        let matches = vec![
-            singles(3, 2, true),
-            singles(1, 0, false),
-            singles(2, 1, true),
-        ];
+        // DOMAIN.md §3.7 Example 3, handed over in a scrambled order: 3, 1, 2.
+        let mut matches = example_3();
+        matches.rotate_right(1);
+        assert_eq!(matches[0].id, MatchId(3));
         let s = player_stats(&profile(1), &matches);
         assert_eq!((s.total_matches, s.wins, s.losses), (3, 2, 1));
         assert_eq!(
@@ -385,13 +371,13 @@ mod tests {
             AppliedChange {
                 match_id: MatchId(2),
                 player: PlayerId(2),
-                applied_at: at(5),
+                applied_at: at_hours(5),
                 change: -14,
             },
             AppliedChange {
                 match_id: MatchId(2),
                 player: PlayerId(1),
-                applied_at: at(5),
+                applied_at: at_hours(5),
                 change: 14,
             },
         ];

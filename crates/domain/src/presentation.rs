@@ -3,32 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::player::PlayerDirectory;
 use crate::record::MatchRecord;
 use crate::scoring::GameScore;
 use crate::{PlayerId, Side};
-
-/// A player's names, as labels need them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlayerName {
-    /// The player.
-    pub id: PlayerId,
-    /// The full name (labels sort by it).
-    pub name: String,
-    /// The nickname; empty when none.
-    pub nickname: String,
-}
-
-impl PlayerName {
-    /// `nickname` when non-empty, else `name`.
-    #[must_use]
-    pub fn display_name(&self) -> &str {
-        if self.nickname.is_empty() {
-            &self.name
-        } else {
-            &self.nickname
-        }
-    }
-}
 
 /// One game as the match page shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,7 +79,7 @@ pub struct ConfirmationFacts<'a> {
 
 /// Labels and games of `record`; players missing from `names` are left out of the labels.
 #[must_use]
-pub fn present_match(record: &MatchRecord, names: &[PlayerName]) -> MatchPresentation {
+pub fn present_match(record: &MatchRecord, names: &PlayerDirectory) -> MatchPresentation {
     let games: Vec<GameView> = record
         .games
         .iter()
@@ -110,8 +88,8 @@ pub fn present_match(record: &MatchRecord, names: &[PlayerName]) -> MatchPresent
         .collect();
     let long_games = games.iter().filter(|g| g.went_long).count() as u32;
     MatchPresentation {
-        side1_label: side_label(&record.side1, names, Side::One),
-        side2_label: side_label(&record.side2, names, Side::Two),
+        side1_label: names.side_label(Side::One, &record.side1),
+        side2_label: names.side_label(Side::Two, &record.side2),
         long_games_note: long_games_note(long_games, games.len() as u32),
         long_games,
         games,
@@ -161,45 +139,6 @@ pub fn viewer_flags(
     }
 }
 
-/// The side label of §1: the players sorted by `name` (then id), printed by display name,
-/// "A" or "A and B"; an empty side prints "Side 1" / "Side 2".
-// Kept crate-private until the player module owns it (the same rule may appear there).
-pub(crate) fn side_label(players: &[PlayerId], names: &[PlayerName], side: Side) -> String {
-    let mut named: Vec<&PlayerName> = players
-        .iter()
-        .filter_map(|id| names.iter().find(|n| n.id == *id))
-        .collect();
-    if named.is_empty() {
-        return format!("Side {}", side.number());
-    }
-    named.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    named
-        .iter()
-        .map(|n| n.display_name())
-        .collect::<Vec<_>>()
-        .join(" and ")
-}
-
-/// `value` rounded to 2 decimals, never −0.
-pub(crate) fn round2(value: f64) -> f64 {
-    // Adding 0.0 turns −0.0 into 0.0, so a mirrored zero serializes the same.
-    (value * 100.0).round() / 100.0 + 0.0
-}
-
-/// 100 × part / whole, 2 decimals; 0 when `whole` is 0.
-pub(crate) fn percent(part: u32, whole: u32) -> f64 {
-    ratio(100 * u64::from(part), whole)
-}
-
-/// part / whole, 2 decimals; 0 when `whole` is 0.
-pub(crate) fn ratio(part: u64, whole: u32) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        round2(part as f64 / f64::from(whole))
-    }
-}
-
 fn game_view(index: usize, game: GameScore) -> GameView {
     GameView {
         number: index as u8 + 1,
@@ -213,47 +152,53 @@ fn game_view(index: usize, game: GameScore) -> GameView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::player::PlayerName;
     use crate::test_matches::{record, unfinished};
 
-    fn name(id: i64, name: &str, nickname: &str) -> PlayerName {
-        PlayerName {
-            id: PlayerId(id),
-            name: name.into(),
-            nickname: nickname.into(),
-        }
+    fn directory(names: &[(i64, &str, &str)]) -> PlayerDirectory {
+        names
+            .iter()
+            .map(|&(id, name, nickname)| PlayerName::new(PlayerId(id), name, nickname))
+            .collect()
+    }
+
+    const WIN: &[(i64, i64)] = &[(11, 9), (11, 3), (11, 7)];
+
+    fn labels(m: &MatchRecord, names: &PlayerDirectory) -> (String, String) {
+        let shown = present_match(m, names);
+        (shown.side1_label, shown.side2_label)
     }
 
     #[test]
     fn a_side_label_sorts_by_name_and_prints_display_names() {
-        let names = [
-            name(1, "Zoe Adams", ""),
-            name(2, "Anna Berg", "Nan"),
-            name(3, "Carl Diaz", ""),
-        ];
-        let ids = [PlayerId(1), PlayerId(2)];
-        assert_eq!(side_label(&ids, &names, Side::One), "Nan and Zoe Adams");
-        assert_eq!(side_label(&[PlayerId(3)], &names, Side::Two), "Carl Diaz");
+        let names = directory(&[
+            (1, "Zoe Adams", ""),
+            (2, "Anna Berg", "Nan"),
+            (3, "Carl Diaz", ""),
+        ]);
+        let (side1, side2) = labels(&record(1, &[1, 2], &[3], WIN, 0), &names);
+        assert_eq!(side1, "Nan and Zoe Adams");
+        assert_eq!(side2, "Carl Diaz");
     }
 
     #[test]
     fn an_empty_side_prints_its_number() {
-        assert_eq!(side_label(&[], &[], Side::One), "Side 1");
-        assert_eq!(side_label(&[], &[], Side::Two), "Side 2");
+        let (side1, side2) = labels(&record(1, &[], &[], WIN, 0), &directory(&[]));
+        assert_eq!(side1, "Side 1");
+        assert_eq!(side2, "Side 2");
     }
 
     #[test]
     fn equal_names_fall_back_to_the_id() {
-        let names = [name(7, "Sam", "Seven"), name(4, "Sam", "Four")];
-        assert_eq!(
-            side_label(&[PlayerId(7), PlayerId(4)], &names, Side::One),
-            "Four and Seven"
-        );
+        let names = directory(&[(7, "Sam", "Seven"), (4, "Sam", "Four")]);
+        let (side1, _) = labels(&record(1, &[7, 4], &[], WIN, 0), &names);
+        assert_eq!(side1, "Four and Seven");
     }
 
     #[test]
     fn games_show_side_one_share_and_whether_they_went_long() {
         let m = record(1, &[1], &[2], &[(11, 9), (10, 12), (13, 11), (11, 0)], 0);
-        let names = [name(1, "Ann", ""), name(2, "Bob", "")];
+        let names = directory(&[(1, "Ann", ""), (2, "Bob", "")]);
         let shown = present_match(&m, &names);
         assert_eq!(
             (shown.side1_label.as_str(), shown.side2_label.as_str()),
@@ -283,7 +228,7 @@ mod tests {
     #[test]
     fn the_long_games_note_appears_only_when_a_game_went_long() {
         let m = record(1, &[1], &[2], &[(11, 9), (11, 3), (11, 7)], 0);
-        let shown = present_match(&m, &[]);
+        let shown = present_match(&m, &directory(&[]));
         assert_eq!(shown.long_games, 0);
         assert_eq!(shown.long_games_note, None);
         assert_eq!(long_games_note(0, 5), None);
@@ -328,13 +273,5 @@ mod tests {
             ..pending
         };
         assert!(!viewer_flags(Some(PlayerId(2)), &m, confirmed).can_confirm);
-    }
-
-    #[test]
-    fn rounding_helpers_give_two_decimals_and_zero_on_empty() {
-        assert!((percent(2, 3) - 66.67).abs() < 1e-9);
-        assert!((percent(0, 0)).abs() < f64::EPSILON);
-        assert!(round2(-0.001).is_sign_positive());
-        assert!((ratio(7, 3) - 2.33).abs() < 1e-9);
     }
 }

@@ -50,54 +50,74 @@ pub struct Streaks {
     pub longest_loss: u32,
 }
 
-/// Streaks of a result sequence given **newest first** (`true` = win).
-#[must_use]
-pub fn streaks(results_newest_first: impl IntoIterator<Item = bool>) -> Streaks {
-    let mut current = Streak::NONE;
-    let mut current_open = true;
-    let (mut longest_win, mut longest_loss) = (0, 0);
-    let mut run: Option<(bool, u32)> = None;
-    for won in results_newest_first {
-        let length = match run {
-            Some((kind, n)) if kind == won => n + 1,
-            _ => {
-                // The first run has ended once a different result appears.
-                current_open = run.is_none();
-                1
-            }
+impl Streaks {
+    /// No results yet: current streak `{none, 0}`, no runs.
+    pub const EMPTY: Self = Self {
+        current: Streak::NONE,
+        longest_win: 0,
+        longest_loss: 0,
+    };
+
+    /// The streaks once one more result, newer than all the others, is added (`true` = win).
+    ///
+    /// The one place the §3.7 rule lives: [`streaks`] folds a whole sequence through it, and
+    /// callers that walk matches oldest first (the win-streak achievement, §3.14) step with it.
+    #[must_use]
+    pub fn then(self, won: bool) -> Self {
+        let kind = if won {
+            StreakKind::Win
+        } else {
+            StreakKind::Loss
         };
-        run = Some((won, length));
+        let length = if self.current.kind == kind {
+            self.current.length + 1
+        } else {
+            1
+        };
+        let (mut longest_win, mut longest_loss) = (self.longest_win, self.longest_loss);
         if won {
             longest_win = longest_win.max(length);
         } else {
             longest_loss = longest_loss.max(length);
         }
-        if current_open {
-            current = Streak {
-                kind: if won {
-                    StreakKind::Win
-                } else {
-                    StreakKind::Loss
-                },
-                length,
-            };
+        Self {
+            current: Streak { kind, length },
+            longest_win,
+            longest_loss,
         }
     }
-    Streaks {
-        current,
-        longest_win,
-        longest_loss,
+
+    /// The length of the current run when it is a run of wins, else 0.
+    #[must_use]
+    pub fn current_wins(&self) -> u32 {
+        if self.current.kind == StreakKind::Win {
+            self.current.length
+        } else {
+            0
+        }
     }
 }
 
-/// 100 × wins / matches, or 0 without matches.
-#[must_use]
-pub fn win_rate(wins: u32, matches: u32) -> f64 {
-    if matches == 0 {
-        0.0
-    } else {
-        100.0 * f64::from(wins) / f64::from(matches)
+impl Default for Streaks {
+    /// [`Streaks::EMPTY`].
+    fn default() -> Self {
+        Self::EMPTY
     }
+}
+
+/// Streaks of a result sequence given **newest first** (`true` = win).
+#[must_use]
+pub fn streaks(results_newest_first: impl IntoIterator<Item = bool>) -> Streaks {
+    let results: Vec<bool> = results_newest_first.into_iter().collect();
+    streaks_oldest_first(results.into_iter().rev())
+}
+
+/// Streaks of a result sequence given **oldest first** (`true` = win), as play order yields it.
+#[must_use]
+pub fn streaks_oldest_first(results_oldest_first: impl IntoIterator<Item = bool>) -> Streaks {
+    results_oldest_first
+        .into_iter()
+        .fold(Streaks::EMPTY, Streaks::then)
 }
 
 /// The matches sorted newest first: `played_at` desc, `created_at` desc, id desc.
@@ -131,41 +151,12 @@ pub fn player_streaks(matches: &[MatchRecord], player: PlayerId) -> Streaks {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use chrono::{DateTime, Duration, Utc};
+mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::scoring::GameScore;
-    use crate::{BestOf, MatchId, MatchKind, MatchType};
-
-    pub(crate) fn at(hours: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_700_000_000, 0).unwrap() + Duration::hours(hours)
-    }
-
-    /// A best-of-3 singles match 1 vs 2 played `hours` after the epoch of the tests, won by
-    /// side 1 when `side1_wins`.
-    pub(crate) fn singles(id: i64, hours: i64, side1_wins: bool) -> MatchRecord {
-        let (w, l) = (
-            GameScore::new(11, 7).unwrap(),
-            GameScore::new(7, 11).unwrap(),
-        );
-        MatchRecord {
-            id: MatchId(id),
-            kind: MatchKind::Singles,
-            match_type: MatchType::Casual,
-            best_of: BestOf::new(3).unwrap(),
-            played_at: at(hours),
-            created_at: at(hours),
-            side1: vec![PlayerId(1)],
-            side2: vec![PlayerId(2)],
-            games: if side1_wins {
-                vec![w, l, w]
-            } else {
-                vec![l, w, l]
-            },
-        }
-    }
+    use crate::math::win_rate;
+    use crate::test_matches::{at_hours, example_3, singles};
 
     fn results(s: &str) -> Vec<bool> {
         s.chars().map(|c| c == 'W').collect()
@@ -191,13 +182,7 @@ pub(crate) mod tests {
 
     #[test]
     fn example_3_loss_then_two_wins() {
-        // DOMAIN.md §3.7 Example 3: oldest → newest L, W, W.
-        let matches = vec![
-            singles(1, 0, false),
-            singles(2, 1, true),
-            singles(3, 2, true),
-        ];
-        let s = player_streaks(&matches, PlayerId(1));
+        let s = player_streaks(&example_3(), PlayerId(1));
         assert_eq!(
             s.current,
             Streak {
@@ -245,7 +230,7 @@ pub(crate) mod tests {
     #[test]
     fn ties_in_played_at_fall_back_to_created_at_then_id() {
         let mut lost_later_created = singles(1, 5, false);
-        lost_later_created.created_at = at(6);
+        lost_later_created.created_at = at_hours(6);
         let won = singles(2, 5, true);
         let s = player_streaks(&[won.clone(), lost_later_created], PlayerId(1));
         assert_eq!(s.current.kind, StreakKind::Loss);
@@ -283,6 +268,58 @@ pub(crate) mod tests {
             }
         );
         assert_eq!(player_streaks(&matches, PlayerId(3)).current, Streak::NONE);
+    }
+
+    #[test]
+    fn the_current_streak_starts_at_the_newest_result() {
+        // Pair statistics (§3.11) hand their results over oldest first, as play order yields
+        // them.
+        let runs = |oldest_first: &[bool]| {
+            let s = streaks_oldest_first(oldest_first.iter().copied());
+            (s.current, s.longest_win, s.longest_loss)
+        };
+        // Example 3 of §3.7: L, W, W.
+        let (current, longest_win, longest_loss) = runs(&[false, true, true]);
+        assert_eq!(
+            current,
+            Streak {
+                kind: StreakKind::Win,
+                length: 2
+            }
+        );
+        assert_eq!((longest_win, longest_loss), (2, 1));
+        // The oldest run is the longest, but the current one is the newest.
+        let (current, longest_win, _) = runs(&[true, true, true, false]);
+        assert_eq!(
+            current,
+            Streak {
+                kind: StreakKind::Loss,
+                length: 1
+            }
+        );
+        assert_eq!(longest_win, 3);
+    }
+
+    #[test]
+    fn each_newer_result_extends_or_restarts_the_current_run() {
+        let s = Streaks::EMPTY.then(true).then(true);
+        assert_eq!(s.current_wins(), 2);
+        let s = s.then(false);
+        assert_eq!(
+            (s.current, s.current_wins(), s.longest_win, s.longest_loss),
+            (
+                Streak {
+                    kind: StreakKind::Loss,
+                    length: 1
+                },
+                0,
+                2,
+                1
+            )
+        );
+        assert_eq!(s.then(true).current_wins(), 1);
+        assert_eq!(Streaks::default(), Streaks::EMPTY);
+        assert_eq!(Streaks::EMPTY.current_wins(), 0);
     }
 
     #[test]
