@@ -35,3 +35,25 @@ macro_rules! db_run {
         }
     };
 }
+
+/// Inserts many rows: multi-row statements on PostgreSQL, one statement per row on SQLite
+/// (diesel-async cannot batch there; inside a transaction each row is cheap).
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        db_run!(
+            $conn,
+            pg: |c| {
+                for chunk in $rows.chunks(1000) {
+                    diesel::insert_into($table).values(chunk).execute(c).await?;
+                }
+                Ok::<(), $crate::error::DbError>(())
+            },
+            sqlite: |c| {
+                for row in $rows.iter() {
+                    diesel::insert_into($table).values(row).execute(c).await?;
+                }
+                Ok::<(), $crate::error::DbError>(())
+            }
+        )
+    };
+}

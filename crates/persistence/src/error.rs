@@ -32,7 +32,8 @@ impl From<DieselError> for DbError {
         match error {
             DieselError::NotFound => Self::NotFound,
             DieselError::DatabaseError(
-                kind @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
+                kind
+                @ (DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation),
                 info,
             ) => Self::Conflict {
                 constraint: info

@@ -3,10 +3,18 @@
 #[macro_use]
 mod conn;
 pub mod error;
+pub mod match_writes;
+pub mod matches;
 pub mod migrate;
+pub mod players;
 pub mod pool;
+pub mod ratings;
 pub mod schema;
+#[cfg(feature = "testing")]
+#[expect(clippy::expect_used, reason = "test support fails loudly")]
+pub mod testing;
 mod time;
+pub mod users;
 
 pub use conn::Conn;
 pub use error::DbError;

@@ -270,7 +270,11 @@ pub async fn update_player(
         .set((changes, players::updated_at.eq(to_db(now))))
         .execute(c)
         .await)?;
-    if n == 0 { Err(DbError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(DbError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// Takes the row locks of `ids` in ascending order (DOMAIN.md §3.6), so concurrent rating
@@ -281,7 +285,7 @@ pub async fn lock_players(conn: &mut Conn<'_>, ids: &[PlayerId]) -> Result<(), D
     sorted.dedup();
     for id in sorted {
         db_run!(conn, |c| diesel::update(players::table.find(id))
-            .set(players::id.eq(id))
+            .set(players::updated_at.eq(players::updated_at))
             .execute(c)
             .await)?;
     }
@@ -317,5 +321,8 @@ pub async fn write_aggregates(
 
 /// Number of players.
 pub async fn count_players(conn: &mut Conn<'_>) -> Result<i64, DbError> {
-    Ok(db_run!(conn, |c| players::table.count().get_result(c).await)?)
+    Ok(db_run!(conn, |c| players::table
+        .count()
+        .get_result(c)
+        .await)?)
 }

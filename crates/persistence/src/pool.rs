@@ -7,11 +7,13 @@ use diesel::SqliteConnection;
 use diesel::connection::{AnsiTransactionManager as SyncAnsi, SimpleConnection};
 use diesel_async::pooled_connection::bb8::Pool as Bb8Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
-use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, TransactionManager};
 
 use crate::conn::{Conn, SqliteConn};
 use crate::error::DbError;
+
+type PgTm = <AsyncPgConnection as AsyncConnection>::TransactionManager;
+type SqliteTm = <SqliteConn as AsyncConnection>::TransactionManager;
 
 /// Which database a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,12 +108,9 @@ impl Db {
                 config.custom_setup = Box::new(|url| {
                     Box::pin(async move {
                         let mut conn = SqliteConn::establish(url).await?;
-                        diesel_async::SimpleAsyncConnection::batch_execute(
-                            &mut conn,
-                            SQLITE_SETUP,
-                        )
-                        .await
-                        .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                        diesel_async::SimpleAsyncConnection::batch_execute(&mut conn, SQLITE_SETUP)
+                            .await
+                            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                         Ok(conn)
                     })
                 });
@@ -153,7 +152,10 @@ impl Db {
             Pool::Pg(p) => p.state(),
             Pool::Sqlite(p) => p.state(),
         };
-        (state.connections - state.idle_connections, state.idle_connections)
+        (
+            state.connections - state.idle_connections,
+            state.idle_connections,
+        )
     }
 
     /// Runs `f` on a pooled connection without a transaction (single reads).
@@ -187,15 +189,14 @@ impl Db {
             Pool::Pg(pool) => {
                 let mut pooled = pool.get().await?;
                 let c: &mut AsyncPgConnection = &mut pooled;
-                type Tm = <AsyncPgConnection as AsyncConnection>::TransactionManager;
-                Tm::begin_transaction(c).await?;
+                PgTm::begin_transaction(c).await?;
                 match f(&mut Conn::Pg(c)).await {
                     Ok(value) => {
-                        Tm::commit_transaction(c).await?;
+                        PgTm::commit_transaction(c).await?;
                         Ok(value)
                     }
                     Err(e) => {
-                        Tm::rollback_transaction(c).await?;
+                        PgTm::rollback_transaction(c).await?;
                         Err(e)
                     }
                 }
@@ -203,16 +204,15 @@ impl Db {
             Pool::Sqlite(pool) => {
                 let mut pooled = pool.get().await?;
                 let c: &mut SqliteConn = &mut pooled;
-                type Tm = <SqliteConn as AsyncConnection>::TransactionManager;
                 c.spawn_blocking(|conn| SyncAnsi::begin_transaction_sql(conn, "BEGIN IMMEDIATE"))
                     .await?;
                 match f(&mut Conn::Sqlite(c)).await {
                     Ok(value) => {
-                        Tm::commit_transaction(c).await?;
+                        SqliteTm::commit_transaction(c).await?;
                         Ok(value)
                     }
                     Err(e) => {
-                        Tm::rollback_transaction(c).await?;
+                        SqliteTm::rollback_transaction(c).await?;
                         Err(e)
                     }
                 }
@@ -223,10 +223,9 @@ impl Db {
     /// Checks that the database answers (readiness).
     pub async fn ping(&self) -> Result<(), DbError> {
         self.run(async |conn| {
-            db_run!(conn, |c| diesel_async::SimpleAsyncConnection::batch_execute(
-                c, "SELECT 1"
-            )
-            .await)?;
+            db_run!(conn, |c| {
+                diesel_async::SimpleAsyncConnection::batch_execute(c, "SELECT 1").await
+            })?;
             Ok(())
         })
         .await
@@ -241,4 +240,3 @@ pub(crate) fn sqlite_sync(path: &Path) -> Result<SqliteConnection, DbError> {
     conn.batch_execute(SQLITE_SETUP)?;
     Ok(conn)
 }
-

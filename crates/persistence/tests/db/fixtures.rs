@@ -1,0 +1,103 @@
+use chrono::{DateTime, Duration, Utc};
+use ttstats_domain::scoring::GameScore;
+use ttstats_domain::{BestOf, MatchId, MatchKind, MatchType, PlayerId};
+use ttstats_persistence::match_writes::{self, NewMatchInput, WriteOutcome};
+use ttstats_persistence::players::{self, NewPlayer};
+use ttstats_persistence::users::{self, NewUser};
+use ttstats_persistence::{Db, to_db};
+
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+}
+
+/// A player linked to a verified, active user.
+pub async fn verified_player(db: &Db, name: &str) -> PlayerId {
+    db.transaction(async |conn| {
+        let user = users::insert_user(
+            conn,
+            &NewUser {
+                username: name,
+                email: &format!("{name}@example.test"),
+                password_hash: "x",
+                is_admin: false,
+                is_active: true,
+                email_verified_at: Some(to_db(now())),
+                created_at: to_db(now()),
+            },
+        )
+        .await?;
+        players::insert_player(conn, &new_player(name, Some(user.0))).await
+    })
+    .await
+    .unwrap()
+}
+
+/// A guest player (never verified).
+pub async fn guest(db: &Db, name: &str) -> PlayerId {
+    db.transaction(async |conn| players::insert_player(conn, &new_player(name, None)).await)
+        .await
+        .unwrap()
+}
+
+fn new_player(name: &str, user_id: Option<i64>) -> NewPlayer<'_> {
+    NewPlayer {
+        user_id,
+        name,
+        nickname: "",
+        playing_style: "normal",
+        notes: "",
+        created_by_user_id: None,
+        created_at: to_db(now()),
+        updated_at: to_db(now()),
+    }
+}
+
+pub fn games(scores: &[(i64, i64)]) -> Vec<(GameScore, Option<i32>)> {
+    scores
+        .iter()
+        .map(|&(a, b)| (GameScore::new(a, b).unwrap(), None))
+        .collect()
+}
+
+pub fn singles(a: PlayerId, b: PlayerId, scores: &[(i64, i64)], minutes_ago: i64) -> NewMatchInput {
+    NewMatchInput {
+        kind: MatchKind::Singles,
+        best_of: BestOf::FIVE,
+        match_type: MatchType::Casual,
+        played_at: now() - Duration::minutes(minutes_ago),
+        location_id: None,
+        notes: String::new(),
+        side1: vec![a],
+        side2: vec![b],
+        games: games(scores),
+        created_by_user_id: None,
+        championship_id: None,
+        side1_entry_id: None,
+        side2_entry_id: None,
+        live_scorekeeper: None,
+    }
+}
+
+pub async fn create(db: &Db, input: &NewMatchInput) -> WriteOutcome {
+    db.transaction(async |conn| match_writes::create_match(conn, input, now()).await)
+        .await
+        .unwrap()
+}
+
+pub async fn confirm(db: &Db, id: MatchId, player: PlayerId) -> WriteOutcome {
+    db.transaction(async |conn| {
+        match_writes::confirm_match(conn, id, Some(player), now())
+            .await
+            .map(|(o, _)| o)
+    })
+    .await
+    .unwrap()
+}
+
+pub async fn player(db: &Db, id: PlayerId) -> players::PlayerRow {
+    db.run(async |conn| players::get_player(conn, id).await)
+        .await
+        .unwrap()
+}
+
+pub const WIN_3_0: [(i64, i64); 3] = [(11, 5), (11, 7), (11, 9)];

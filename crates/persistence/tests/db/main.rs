@@ -1,0 +1,6 @@
+//! Persistence tests; every test runs on SQLite and on PostgreSQL.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod fixtures;
+mod match_writes;
+mod migrations;
