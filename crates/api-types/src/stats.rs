@@ -13,7 +13,7 @@ use ttstats_domain::leaderboard::{
     LeaderboardQuery as DomainLeaderboardQuery, LeaderboardRow as DomainRow,
 };
 use ttstats_domain::pairs::{PairResult as DomainPairResult, PairStats as DomainPairStats};
-use ttstats_domain::streaks::{Streak as DomainStreak, StreakKind};
+use ttstats_domain::streaks::Streak as DomainStreak;
 use ttstats_domain::{DomainError, MatchType, PlayerId};
 
 use crate::matches::Match;
@@ -410,11 +410,6 @@ impl PairStats {
     /// The wire form of domain pair statistics with both players.
     #[must_use]
     pub fn from_domain(stats: &DomainPairStats, players: Vec<Player>) -> Self {
-        let kind = match stats.current_streak.kind {
-            ttstats_domain::pairs::StreakKind::Win => StreakKind::Win,
-            ttstats_domain::pairs::StreakKind::Loss => StreakKind::Loss,
-            ttstats_domain::pairs::StreakKind::None => StreakKind::None,
-        };
         Self {
             players,
             matches: stats.matches,
@@ -422,7 +417,7 @@ impl PairStats {
             losses: stats.losses,
             win_rate: stats.win_rate,
             current_streak: DomainStreak {
-                kind,
+                kind: stats.current_streak.kind,
                 length: stats.current_streak.length,
             }
             .into(),
@@ -623,7 +618,7 @@ mod tests {
     fn an_empty_head_to_head_has_exactly_the_api_fields() {
         let h = head_to_head(PlayerId(1), PlayerId(2), &[]).unwrap();
         let wire =
-            HeadToHead::from_domain(&h, player(1), player(2), win_probability(1500.0, 1500.0));
+            HeadToHead::from_domain(&h, player(1), player(2), win_probability(1500, 1500));
         let json = serde_json::to_value(&wire).unwrap();
         let mut keys: Vec<&str> = json
             .as_object()
