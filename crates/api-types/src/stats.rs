@@ -617,8 +617,7 @@ mod tests {
     #[test]
     fn an_empty_head_to_head_has_exactly_the_api_fields() {
         let h = head_to_head(PlayerId(1), PlayerId(2), &[]).unwrap();
-        let wire =
-            HeadToHead::from_domain(&h, player(1), player(2), win_probability(1500, 1500));
+        let wire = HeadToHead::from_domain(&h, player(1), player(2), win_probability(1500, 1500));
         let json = serde_json::to_value(&wire).unwrap();
         let mut keys: Vec<&str> = json
             .as_object()

@@ -25,6 +25,8 @@ pub struct Settings {
     pub cache_debug_headers: bool,
     /// Where the built SPA lives.
     pub static_dir: PathBuf,
+    /// JWT signing secret; generated and kept in the data dir when unset.
+    pub jwt_secret: Option<String>,
 }
 
 impl Settings {
@@ -70,12 +72,51 @@ impl Settings {
             static_dir: PathBuf::from(
                 get("TTSTATS_STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()),
             ),
+            jwt_secret: get("TTSTATS_JWT_SECRET"),
         };
+        if settings.production {
+            match settings.jwt_secret.as_deref() {
+                None => bail!("TTSTATS_JWT_SECRET must be set when TTSTATS_ENV=production"),
+                Some(s) if s.len() < 32 || s == "change-me" => {
+                    bail!("TTSTATS_JWT_SECRET must be at least 32 random characters in production")
+                }
+                Some(_) => {}
+            }
+            if let Some(url) = &settings.redis_url
+                && !redis_has_password(url)
+            {
+                bail!("REDIS_URL must include a password when TTSTATS_ENV=production");
+            }
+        }
         settings
             .bind
             .parse::<std::net::SocketAddr>()
             .with_context(|| format!("TTSTATS_BIND={:?} is not host:port", settings.bind))?;
         Ok(settings)
+    }
+
+    /// The database URL without its password, for logs and errors.
+    pub fn redacted_database_url(&self) -> String {
+        redact(&self.database_url)
+    }
+
+    /// The JWT secret: configured, or generated once and kept in `{data dir}/jwt_secret`.
+    pub fn jwt_secret(&self) -> anyhow::Result<String> {
+        if let Some(secret) = &self.jwt_secret {
+            return Ok(secret.clone());
+        }
+        let path = self.data_dir.join("jwt_secret");
+        if let Ok(secret) = std::fs::read_to_string(&path)
+            && !secret.trim().is_empty()
+        {
+            return Ok(secret.trim().to_owned());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("cannot create {}", self.data_dir.display()))?;
+        let (secret, _) = crate::auth::new_opaque_token();
+        std::fs::write(&path, &secret)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(secret)
     }
 
     /// Settings for tests: an ephemeral port and the given data dir.
@@ -91,6 +132,29 @@ impl Settings {
             Ok(s) => s,
             Err(e) => unreachable!("test settings are valid: {e}"),
         }
+    }
+}
+
+/// `scheme://user:password@host` → `scheme://user:***@host`.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn redis_has_password(url: &str) -> bool {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => url[scheme + 3..at]
+            .split_once(':')
+            .is_some_and(|(_, password)| !password.is_empty()),
+        _ => false,
     }
 }
 
@@ -113,6 +177,37 @@ mod tests {
         assert!(s.redis_url.is_none());
         assert!(s.cache_enabled);
         assert!(!s.production);
+    }
+
+    #[test]
+    fn production_refuses_a_missing_secret_and_a_passwordless_redis() {
+        let err = Settings::from_vars(vars(&[("TTSTATS_ENV", "production")])).unwrap_err();
+        assert!(err.to_string().contains("TTSTATS_JWT_SECRET"));
+        let secret = "0123456789abcdef0123456789abcdef";
+        let err = Settings::from_vars(vars(&[
+            ("TTSTATS_ENV", "production"),
+            ("TTSTATS_JWT_SECRET", secret),
+            ("REDIS_URL", "redis://127.0.0.1:6379"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("REDIS_URL"));
+        assert!(
+            Settings::from_vars(vars(&[
+                ("TTSTATS_ENV", "production"),
+                ("TTSTATS_JWT_SECRET", secret),
+                ("REDIS_URL", "redis://:pw@127.0.0.1:6379"),
+            ]))
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redact("postgres://app:secret@db:5432/ttstats"),
+            "postgres://app:***@db:5432/ttstats"
+        );
+        assert_eq!(redact("sqlite://./data/x.db"), "sqlite://./data/x.db");
     }
 
     #[test]

@@ -1,6 +1,11 @@
 //! The ttstats HTTP API: actix-web handlers, services and the wiring of persistence and cache.
 
+pub mod auth;
+pub mod cli;
 pub mod config;
+pub mod error;
+pub mod openapi;
 pub mod routes;
 pub mod startup;
+pub mod state;
 pub mod telemetry;

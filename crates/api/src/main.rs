@@ -1,8 +1,11 @@
 //! The `ttstats` binary: one executable with a subcommand per operator task.
 
+use std::io::Write;
+
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use ttstats_api::config::Settings;
-use ttstats_api::{startup::Application, telemetry};
+use ttstats_api::{cli, openapi, startup::Application, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -21,13 +24,39 @@ enum Command {
     ///
     /// Environment: TTSTATS_BIND (127.0.0.1:8080), TTSTATS_DATA_DIR (./data), DATABASE_URL
     /// (sqlite://{data dir}/ttstats.db or postgres://…), REDIS_URL (unset = in-process cache
-    /// only), TTSTATS_JWT_SECRET (generated), TTSTATS_ENV (development | production),
-    /// TTSTATS_LOG_FORMAT (pretty | json), TTSTATS_CACHE (on | off),
-    /// TTSTATS_CACHE_DEBUG_HEADERS (off | on).
+    /// only), TTSTATS_JWT_SECRET (generated into the data dir), TTSTATS_ENV (development |
+    /// production), TTSTATS_LOG_FORMAT (pretty | json), TTSTATS_CACHE (on | off),
+    /// TTSTATS_CACHE_DEBUG_HEADERS (off | on), TTSTATS_STATIC_DIR (frontend/dist).
     Serve {
         /// Listen address; overrides TTSTATS_BIND.
         #[arg(long)]
         bind: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document as YAML (`just openapi` writes it to openapi.yaml).
+    Openapi,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Elo ratings.
+    #[command(subcommand)]
+    Elo(EloCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account with its player (bootstraps the first admin).
+    Create(cli::CreateUser),
+}
+
+#[derive(Subcommand)]
+enum EloCommand {
+    /// Replay every confirmed match in play order and report what changed.
+    Recalculate {
+        /// Report what would change without writing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -36,15 +65,36 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = Settings::from_env()?;
     telemetry::init(&settings);
+    let mut out = std::io::stdout().lock();
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Serve { bind } => {
             let settings = Settings {
                 bind: bind.unwrap_or(settings.bind),
                 ..settings
             };
-            let app = Application::build(&settings)?;
+            let app = Application::build(&settings).await?;
             tracing::info!(address = %app.address(), "ttstats is listening");
             app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let applied = cli::migrate(&settings).await?;
+            writeln!(out, "applied {} migration(s)", applied.len())?;
+            for name in applied {
+                writeln!(out, "  {name}")?;
+            }
+        }
+        Command::Openapi => out.write_all(openapi::yaml()?.as_bytes())?,
+        Command::User(UserCommand::Create(args)) => {
+            let (user, player) = cli::create_user(&settings, &args).await?;
+            writeln!(
+                out,
+                "created user {} (id {user}) with player id {player}",
+                args.username
+            )?;
+        }
+        Command::Elo(EloCommand::Recalculate { dry_run }) => {
+            let report = cli::recalculate(&settings, dry_run).await?;
+            write!(out, "{}", cli::format_recalc(&report)).context("write report")?;
         }
     }
     Ok(())

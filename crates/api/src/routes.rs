@@ -2,3 +2,6 @@
 
 pub mod health;
 pub mod spa;
+
+/// Everything under `/api/v1`.
+pub fn configure_v1(_cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {}

@@ -2,42 +2,109 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
-use actix_web::{App, HttpServer};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
+use ttstats_persistence::Db;
+use ttstats_persistence::pool::PoolOptions;
+use utoipa_actix_web::{AppExt, UtoipaApp};
+use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::JwtKeys;
 use crate::config::Settings;
+use crate::error;
+use crate::openapi::ApiDoc;
 use crate::routes;
+use crate::state::AppState;
+
+/// Request bodies above this are refused with 400 `malformed_request`.
+pub const MAX_JSON_BYTES: usize = 64 * 1024;
 
 /// A bound, not yet running server.
 pub struct Application {
     address: std::net::SocketAddr,
     server: Server,
+    state: AppState,
+}
+
+/// The API routes with their OpenAPI paths, before state and middleware.
+pub fn api_app() -> UtoipaApp<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    use utoipa::OpenApi;
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::health::configure)
+        .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure_v1))
 }
 
 impl Application {
-    /// Binds the listener and prepares the server.
-    pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+    /// Connects and migrates the database, binds the listener and prepares the server.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let db = Db::connect(&settings.database_url, &PoolOptions::default())
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot open the database {}",
+                    settings.redacted_database_url()
+                )
+            })?;
+        let applied = db.migrate().await.context("migrations failed")?;
+        if !applied.is_empty() {
+            tracing::info!(count = applied.len(), "applied migrations");
+        }
+        let secret = settings.jwt_secret()?;
+        let state = AppState {
+            db,
+            settings: settings.clone(),
+            jwt: JwtKeys::new(secret.as_bytes()),
+        };
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let address = listener.local_addr()?;
-        let static_dir = settings.static_dir.clone();
+        let server_state = state.clone();
         let server = HttpServer::new(move || {
-            let static_dir = static_dir.clone();
-            App::new()
+            let static_dir = server_state.settings.static_dir.clone();
+            let (app, api) = api_app().split_for_parts();
+            app.app_data(web::Data::new(server_state.clone()))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(MAX_JSON_BYTES)
+                        .error_handler(error::json_error),
+                )
+                .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .wrap(TracingLogger::default())
-                .configure(routes::health::configure)
+                .service(web::redirect("/docs", "/docs/"))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))
                 .configure(move |cfg| routes::spa::configure(cfg, static_dir))
         })
         .listen(listener)?
         .run();
-        Ok(Self { address, server })
+        Ok(Self {
+            address,
+            server,
+            state,
+        })
     }
 
     /// The bound address (port 0 resolved).
     pub fn address(&self) -> std::net::SocketAddr {
         self.address
+    }
+
+    /// The shared state (tests reach the database through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// Serves until SIGINT/SIGTERM; in-flight requests finish.

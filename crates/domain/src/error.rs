@@ -5,7 +5,6 @@ use thiserror::Error;
 
 /// A rule of DOMAIN.md refused the input or the action.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[non_exhaustive]
 pub enum DomainError {
     // --- game scores (§3.2) ---
     /// A side has negative points.

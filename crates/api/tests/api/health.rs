@@ -8,3 +8,34 @@ async fn healthz_answers_ok() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
 }
+
+crate::api_test!(readyz_reports_the_database_ready, |app| async move {
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["database"], "ok");
+});
+
+#[tokio::test]
+async fn swagger_ui_and_the_openapi_document_are_served_offline() {
+    let app = spawn_app().await;
+    let docs = app.get("/docs/").await;
+    assert_eq!(docs.status(), 200);
+    assert!(docs.text().await.unwrap().contains("swagger"));
+    let spec: serde_json::Value = app
+        .get("/api-docs/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(spec["paths"]["/healthz"].is_object());
+    assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn unknown_api_paths_fall_back_to_the_spa_page() {
+    let app = spawn_app().await;
+    let response = app.get("/players/3").await;
+    // Without a built SPA directory the fallback has nothing to serve; it must not be a 500.
+    assert!(response.status().as_u16() < 500);
+}

@@ -1,0 +1,271 @@
+//! Authentication: argon2id password hashes, short-lived JWT access tokens, opaque refresh
+//! tokens (stored hashed), and the `AuthUser` extractor.
+
+use std::sync::Arc;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ttstats_domain::{DomainError, PlayerId};
+use ttstats_persistence::players::{self, PlayerRow};
+use ttstats_persistence::users::{self, UserRow};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Access tokens live this long.
+pub const ACCESS_TOKEN_SECONDS: i64 = 15 * 60;
+/// Refresh tokens live this long.
+pub const REFRESH_TOKEN_DAYS: i64 = 30;
+const AUDIENCE: &str = "ttstats";
+const ISSUER: &str = "ttstats";
+
+/// HS256 signing and verification keys.
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: Arc<EncodingKey>,
+    decoding: Arc<DecodingKey>,
+}
+
+/// Access token claims.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user id.
+    pub sub: i64,
+    /// Expiry (unix seconds).
+    pub exp: i64,
+    /// Issued at.
+    pub iat: i64,
+    /// Audience.
+    pub aud: String,
+    /// Issuer.
+    pub iss: String,
+}
+
+impl JwtKeys {
+    /// Keys from a secret.
+    pub fn new(secret: &[u8]) -> Self {
+        Self {
+            encoding: Arc::new(EncodingKey::from_secret(secret)),
+            decoding: Arc::new(DecodingKey::from_secret(secret)),
+        }
+    }
+
+    /// A signed access token for `user_id`.
+    pub fn issue(&self, user_id: i64, now: DateTime<Utc>) -> Result<String, ApiError> {
+        let claims = Claims {
+            sub: user_id,
+            iat: now.timestamp(),
+            exp: now.timestamp() + ACCESS_TOKEN_SECONDS,
+            aud: AUDIENCE.into(),
+            iss: ISSUER.into(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| ApiError::Internal(e.into()))
+    }
+
+    /// Verifies signature, algorithm (HS256 only: `none` and RS/HS confusion are refused),
+    /// audience, issuer and expiry.
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_issuer(&[ISSUER]);
+        validation.leeway = 0;
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(|_| ApiError::InvalidToken)
+    }
+}
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt =
+        SaltString::encode_b64(&salt).map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))
+}
+
+/// Checks a password against a stored hash; a malformed hash never matches.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A hash computed once so that a login for an unknown user spends the same time as one for
+/// a known user (no user enumeration by timing).
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("not-a-real-password").unwrap_or_default())
+}
+
+/// A random opaque token (refresh, verification) and its SHA-256 for storage.
+pub fn new_opaque_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = hex(&bytes);
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
+/// The stored form of an opaque token.
+pub fn hash_token(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// The signed-in caller: an active user and their player, if any.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    /// The account.
+    pub user: UserRow,
+    /// Its player.
+    pub player: Option<PlayerRow>,
+}
+
+impl AuthUser {
+    /// The caller's player id.
+    pub fn player_id(&self) -> Option<PlayerId> {
+        self.player.as_ref().map(PlayerRow::player_id)
+    }
+
+    /// The caller's player id, or `player_profile_required`.
+    pub fn require_player(&self) -> Result<PlayerId, ApiError> {
+        self.player_id()
+            .ok_or(ApiError::Domain(DomainError::PlayerProfileRequired))
+    }
+
+    /// Whether the caller is an admin.
+    pub fn is_admin(&self) -> bool {
+        self.user.is_admin
+    }
+
+    /// `admin_required` unless an admin.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::Domain(DomainError::AdminRequired))
+        }
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<Result<&str, ApiError>> {
+    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
+    Some(
+        value
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .ok_or(ApiError::InvalidToken),
+    )
+}
+
+async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
+    let Some(token) = bearer(&req) else {
+        return Ok(None);
+    };
+    let token = token?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState missing")))?;
+    let claims = state.jwt.verify(token)?;
+    let (user, player) = state
+        .db
+        .run(async |conn| {
+            let user = users::get_user(conn, ttstats_domain::UserId(claims.sub)).await?;
+            let player = players::find_player_of_user(conn, user.id).await?;
+            Ok((user, player))
+        })
+        .await
+        .map_err(|e| match e {
+            ttstats_persistence::DbError::NotFound => ApiError::InvalidToken,
+            other => other.into(),
+        })?;
+    if !user.is_active {
+        return Err(ApiError::InvalidToken);
+    }
+    Ok(Some(AuthUser { user, player }))
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(req).await?.ok_or(ApiError::Unauthenticated) })
+    }
+}
+
+/// The caller when signed in, `None` when anonymous; a bad token is still refused.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<AuthUser>);
+
+impl FromRequest for MaybeUser {
+    type Error = ApiError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { authenticate(req).await.map(MaybeUser) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_signed_with_another_secret_or_expired_are_refused() {
+        let keys = JwtKeys::new(b"secret-a");
+        let now = Utc::now();
+        let token = keys.issue(7, now).unwrap();
+        assert_eq!(keys.verify(&token).unwrap().sub, 7);
+        assert!(JwtKeys::new(b"secret-b").verify(&token).is_err());
+        let old = keys.issue(7, now - chrono::Duration::hours(1)).unwrap();
+        assert!(keys.verify(&old).is_err());
+    }
+
+    #[test]
+    fn an_unsigned_none_token_is_refused() {
+        let keys = JwtKeys::new(b"secret");
+        // header {"alg":"none","typ":"JWT"} . claims . empty signature
+        let header = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0";
+        let claims = "eyJzdWIiOjEsImV4cCI6OTk5OTk5OTk5OSwiaWF0IjoxLCJhdWQiOiJ0dHN0YXRzIiwiaXNzIjoidHRzdGF0cyJ9";
+        assert!(keys.verify(&format!("{header}.{claims}.")).is_err());
+    }
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("wrong horse", &hash));
+        assert!(!verify_password("correct horse", "not a hash"));
+    }
+}

@@ -1,0 +1,160 @@
+//! Operator commands behind the `ttstats` subcommands (plain functions so tests can call them).
+
+use std::fmt::Write;
+
+use anyhow::Context;
+use chrono::Utc;
+use ttstats_domain::account::{self, PersonalInfo};
+use ttstats_persistence::players::{self, NewPlayer};
+use ttstats_persistence::pool::PoolOptions;
+use ttstats_persistence::ratings::{self, RecalcReport};
+use ttstats_persistence::users::{self, NewUser};
+use ttstats_persistence::{Db, to_db};
+
+use crate::auth;
+use crate::config::Settings;
+
+/// `ttstats user create` arguments.
+#[derive(Debug, clap::Args)]
+pub struct CreateUser {
+    /// Login name (3–150 letters, digits, @.+-_).
+    #[arg(long)]
+    pub username: String,
+    /// E-mail address.
+    #[arg(long)]
+    pub email: String,
+    /// Password (the normal policy applies).
+    #[arg(long, env = "TTSTATS_NEW_PASSWORD")]
+    pub password: String,
+    /// Grant administrator rights.
+    #[arg(long)]
+    pub admin: bool,
+    /// Mark the e-mail address verified.
+    #[arg(long)]
+    pub verified: bool,
+    /// Player name (defaults to the username).
+    #[arg(long)]
+    pub player_name: Option<String>,
+}
+
+async fn open(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::connect(&settings.database_url, &PoolOptions::default())
+        .await
+        .with_context(|| format!("cannot open {}", settings.redacted_database_url()))?;
+    db.migrate().await.context("migrations failed")?;
+    Ok(db)
+}
+
+/// Applies pending migrations.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<Vec<String>> {
+    let db = Db::connect(&settings.database_url, &PoolOptions::default())
+        .await
+        .with_context(|| format!("cannot open {}", settings.redacted_database_url()))?;
+    Ok(db.migrate().await?)
+}
+
+/// Creates a user and its player; returns (user id, player id).
+pub async fn create_user(settings: &Settings, args: &CreateUser) -> anyhow::Result<(i64, i64)> {
+    account::validate_username(&args.username).map_err(|e| anyhow::anyhow!("{e}"))?;
+    account::validate_email(&args.email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name = args
+        .player_name
+        .clone()
+        .unwrap_or_else(|| args.username.clone());
+    if let Err(problems) = account::validate_password(
+        &args.password,
+        &PersonalInfo {
+            username: &args.username,
+            email: &args.email,
+            name: &name,
+        },
+    ) {
+        let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::bail!("password refused: {}", reasons.join("; "));
+    }
+    let hash = auth::hash_password(&args.password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let db = open(settings).await?;
+    let now = to_db(Utc::now());
+    let ids = db
+        .transaction(async |conn| {
+            let user = users::insert_user(
+                conn,
+                &NewUser {
+                    username: &args.username,
+                    email: &args.email,
+                    password_hash: &hash,
+                    is_admin: args.admin,
+                    is_active: true,
+                    email_verified_at: args.verified.then_some(now),
+                    created_at: now,
+                },
+            )
+            .await?;
+            let player = players::insert_player(
+                conn,
+                &NewPlayer {
+                    user_id: Some(user.0),
+                    name: &name,
+                    nickname: "",
+                    playing_style: "normal",
+                    notes: "",
+                    created_by_user_id: Some(user.0),
+                    created_at: now,
+                    updated_at: now,
+                },
+            )
+            .await?;
+            Ok((user.0, player.0))
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(ids)
+}
+
+/// Replays every confirmed match (or reports what a replay would change).
+pub async fn recalculate(settings: &Settings, dry_run: bool) -> anyhow::Result<RecalcReport> {
+    let db = open(settings).await?;
+    Ok(db
+        .transaction(async |conn| ratings::recalculate(conn, dry_run).await)
+        .await?)
+}
+
+/// A recalculation report for people.
+pub fn format_recalc(report: &RecalcReport) -> String {
+    let mut out = String::new();
+    let verb = if report.dry_run {
+        "would replay"
+    } else {
+        "replayed"
+    };
+    let _ = writeln!(
+        out,
+        "{verb} {} confirmed match(es); {} history row(s) {}",
+        report.matches_replayed,
+        report.history_rows_deleted,
+        if report.dry_run {
+            "would be rebuilt"
+        } else {
+            "rebuilt"
+        }
+    );
+    if !report.first_matches.is_empty() {
+        let _ = writeln!(out, "first matches in play order:");
+        for (id, at) in &report.first_matches {
+            let _ = writeln!(out, "  #{id} played {}", at.format("%Y-%m-%d %H:%M"));
+        }
+    }
+    if report.changed_players.is_empty() {
+        let _ = writeln!(out, "no rating changes");
+    } else {
+        let _ = writeln!(
+            out,
+            "{} player(s) change rating:",
+            report.changed_players.len()
+        );
+        for (player, old, new) in &report.changed_players {
+            let _ = writeln!(out, "  player {player}: {old} -> {new} ({:+})", new - old);
+        }
+    }
+    out
+}
