@@ -35,3 +35,7 @@ lint:
 # Benchmarks (writes docs/benchmarks.md).
 bench:
     @echo "not yet: benchmarks arrive with issue #8"
+
+# Regenerate openapi.yaml from the code (a test fails when it drifts).
+openapi:
+    cargo run -q -p ttstats-api --bin ttstats -- openapi > openapi.yaml

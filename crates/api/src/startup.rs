@@ -15,9 +15,11 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::JwtKeys;
 use crate::config::Settings;
 use crate::error;
+use crate::metrics;
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
+use crate::telemetry;
 
 /// Request bodies above this are refused with 400 `malformed_request`.
 pub const MAX_JSON_BYTES: usize = 64 * 1024;
@@ -44,6 +46,7 @@ pub fn api_app() -> UtoipaApp<
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes::health::configure)
+        .configure(metrics::configure)
         .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure_v1))
 }
 
@@ -62,6 +65,7 @@ impl Application {
         if !applied.is_empty() {
             tracing::info!(count = applied.len(), "applied migrations");
         }
+        metrics::handle();
         let secret = settings.jwt_secret()?;
         let state = AppState {
             db,
@@ -83,6 +87,8 @@ impl Application {
                 )
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .wrap(actix_web::middleware::from_fn(metrics::record))
+                .wrap(actix_web::middleware::from_fn(telemetry::request_id_header))
                 .wrap(TracingLogger::default())
                 .service(web::redirect("/docs", "/docs/"))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))

@@ -1,5 +1,12 @@
 //! Logging: pretty by default, JSON lines with `TTSTATS_LOG_FORMAT=json`; levels via `RUST_LOG`.
+//! Every request runs in a `TracingLogger` span with a request id, echoed as `x-request-id`.
 
+use actix_web::HttpMessage;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use tracing_actix_web::RequestId;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::Settings;
@@ -14,4 +21,22 @@ pub fn init(settings: &Settings) {
     } else {
         builder.try_init()
     };
+}
+
+/// Adds the request id of the tracing span to the response, so a user's report can be found in
+/// the logs.
+pub async fn request_id_header(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().copied();
+    let mut response = next.call(req).await?;
+    if let Some(id) = id
+        && let Ok(value) = HeaderValue::from_str(&id.to_string())
+    {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(response)
 }

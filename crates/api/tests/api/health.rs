@@ -5,6 +5,10 @@ async fn healthz_answers_ok() {
     let app = spawn_app().await;
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), 200);
+    assert!(
+        response.headers().contains_key("x-request-id"),
+        "every response carries the request id of its log lines"
+    );
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
 }
@@ -38,4 +42,13 @@ async fn unknown_api_paths_fall_back_to_the_spa_page() {
     let response = app.get("/players/3").await;
     // Without a built SPA directory the fallback has nothing to serve; it must not be a 500.
     assert!(response.status().as_u16() < 500);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_pattern() {
+    let app = spawn_app().await;
+    app.get("/healthz").await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(text.contains("ttstats_http_requests_total"), "{text}");
+    assert!(text.contains(r#"route="/healthz""#), "{text}");
 }

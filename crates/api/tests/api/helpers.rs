@@ -1,3 +1,5 @@
+#![allow(dead_code, reason = "helpers shared by the feature test files")]
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use ttstats_api::config::Settings;
