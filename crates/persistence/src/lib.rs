@@ -8,6 +8,7 @@ pub mod matches;
 pub mod migrate;
 pub mod players;
 pub mod pool;
+pub mod queries;
 pub mod ratings;
 pub mod schema;
 #[cfg(feature = "testing")]

@@ -1,10 +1,13 @@
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
 use ttstats_domain::scoring::GameScore;
-use ttstats_domain::{BestOf, MatchId, MatchKind, MatchType, PlayerId};
+use ttstats_domain::{BestOf, FixtureId, MatchId, MatchKind, MatchType, PlayerId};
 use ttstats_persistence::match_writes::{self, NewMatchInput, WriteOutcome};
 use ttstats_persistence::players::{self, NewPlayer};
+use ttstats_persistence::schema::{scheduled_match_participants as smp, scheduled_matches as sm};
 use ttstats_persistence::users::{self, NewUser};
-use ttstats_persistence::{Db, to_db};
+use ttstats_persistence::{Conn, Db, to_db};
 
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).unwrap()
@@ -101,3 +104,73 @@ pub async fn player(db: &Db, id: PlayerId) -> players::PlayerRow {
 }
 
 pub const WIN_3_0: [(i64, i64); 3] = [(11, 5), (11, 7), (11, 9)];
+
+pub fn doubles(
+    side1: [PlayerId; 2],
+    side2: [PlayerId; 2],
+    scores: &[(i64, i64)],
+    minutes_ago: i64,
+) -> NewMatchInput {
+    NewMatchInput {
+        kind: MatchKind::Doubles,
+        side1: side1.to_vec(),
+        side2: side2.to_vec(),
+        ..singles(side1[0], side2[0], scores, minutes_ago)
+    }
+}
+
+/// Creates a match and returns its id.
+pub async fn create_id(db: &Db, input: &NewMatchInput) -> MatchId {
+    create(db, input).await.match_id.unwrap()
+}
+
+/// A fixture at 18:00 on `date` (no write path exists yet: raw rows).
+pub async fn fixture(
+    db: &Db,
+    date: NaiveDate,
+    side1: &[PlayerId],
+    side2: &[PlayerId],
+) -> FixtureId {
+    let kind = if side1.len() == 1 {
+        "singles"
+    } else {
+        "doubles"
+    };
+    let time = NaiveTime::from_hms_opt(18, 0, 0).unwrap();
+    macro_rules! insert {
+        ($c:ident) => {{
+            let id: i64 = diesel::insert_into(sm::table)
+                .values((
+                    sm::kind.eq(kind),
+                    sm::scheduled_date.eq(date),
+                    sm::scheduled_time.eq(time),
+                    sm::created_at.eq(to_db(now())),
+                ))
+                .returning(sm::id)
+                .get_result($c)
+                .await?;
+            for (side, ids) in [(1, side1), (2, side2)] {
+                for p in ids {
+                    diesel::insert_into(smp::table)
+                        .values((
+                            smp::scheduled_match_id.eq(id),
+                            smp::player_id.eq(p.0),
+                            smp::side.eq(side),
+                        ))
+                        .execute($c)
+                        .await?;
+                }
+            }
+            id
+        }};
+    }
+    db.transaction(async |conn| {
+        let id = match conn {
+            Conn::Pg(c) => insert!(c),
+            Conn::Sqlite(c) => insert!(c),
+        };
+        Ok(FixtureId(id))
+    })
+    .await
+    .unwrap()
+}

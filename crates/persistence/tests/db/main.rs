@@ -4,3 +4,4 @@
 mod fixtures;
 mod match_writes;
 mod migrations;
+mod queries;
