@@ -2,6 +2,7 @@
 
 #[macro_use]
 mod conn;
+pub mod check;
 pub mod error;
 pub mod match_writes;
 pub mod matches;
@@ -10,6 +11,7 @@ pub mod players;
 pub mod pool;
 pub mod ratings;
 pub mod schema;
+pub mod seed;
 #[cfg(feature = "testing")]
 #[expect(clippy::expect_used, reason = "test support fails loudly")]
 pub mod testing;

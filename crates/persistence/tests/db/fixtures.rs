@@ -1,10 +1,14 @@
 use chrono::{DateTime, Duration, Utc};
+use diesel_async::SimpleAsyncConnection;
+use ttstats_domain::elo::{self, PlayerAggregates, Replay};
 use ttstats_domain::scoring::GameScore;
 use ttstats_domain::{BestOf, MatchId, MatchKind, MatchType, PlayerId};
+use ttstats_persistence::check::{self, DriftReport};
 use ttstats_persistence::match_writes::{self, NewMatchInput, WriteOutcome};
+use ttstats_persistence::matches::{self, MatchFull};
 use ttstats_persistence::players::{self, NewPlayer};
 use ttstats_persistence::users::{self, NewUser};
-use ttstats_persistence::{Db, to_db};
+use ttstats_persistence::{Conn, Db, DbError, to_db};
 
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).unwrap()
@@ -101,3 +105,93 @@ pub async fn player(db: &Db, id: PlayerId) -> players::PlayerRow {
 }
 
 pub const WIN_3_0: [(i64, i64); 3] = [(11, 5), (11, 7), (11, 9)];
+
+pub fn doubles(
+    side1: [PlayerId; 2],
+    side2: [PlayerId; 2],
+    scores: &[(i64, i64)],
+    minutes_ago: i64,
+) -> NewMatchInput {
+    NewMatchInput {
+        kind: MatchKind::Doubles,
+        side1: side1.to_vec(),
+        side2: side2.to_vec(),
+        ..singles(side1[0], side2[0], scores, minutes_ago)
+    }
+}
+
+pub async fn load(db: &Db, id: MatchId) -> MatchFull {
+    db.run(async |conn| matches::load_match(conn, id).await)
+        .await
+        .unwrap()
+}
+
+pub async fn add_game(db: &Db, id: MatchId, score: (i64, i64)) -> Result<i32, DbError> {
+    let game = GameScore::new(score.0, score.1).unwrap();
+    db.transaction(async |conn| {
+        match_writes::add_game(conn, id, game, None, None, now())
+            .await
+            .map(|(_, number)| number)
+    })
+    .await
+}
+
+pub async fn delete_game(db: &Db, id: MatchId, number: i32) -> Result<WriteOutcome, DbError> {
+    db.transaction(async |conn| match_writes::delete_game(conn, id, number, now()).await)
+        .await
+}
+
+pub async fn delete_match(db: &Db, id: MatchId) -> WriteOutcome {
+    db.transaction(async |conn| match_writes::delete_match(conn, id, now()).await)
+        .await
+        .unwrap()
+}
+
+pub async fn drift(db: &Db) -> DriftReport {
+    db.run(async |conn| check::check(conn).await).await.unwrap()
+}
+
+/// Fails with the report's lines when anything drifted.
+pub async fn assert_no_drift(db: &Db) {
+    let report = drift(db).await;
+    assert!(report.is_clean(), "{report}");
+}
+
+/// Runs raw SQL, to corrupt what the application never would.
+pub async fn exec(db: &Db, sql: &str) {
+    db.run(async |conn| {
+        match conn {
+            Conn::Pg(c) => c.batch_execute(sql).await?,
+            Conn::Sqlite(c) => c.batch_execute(sql).await?,
+        }
+        Ok(())
+    })
+    .await
+    .unwrap();
+}
+
+/// Every player's aggregates as the domain recomputes them from the confirmed matches.
+pub async fn replayed(db: &Db) -> Replay {
+    db.run(async |conn| {
+        let records = matches::confirmed_records(conn).await?;
+        let ids: Vec<PlayerId> = players::all_players(conn)
+            .await?
+            .iter()
+            .map(players::PlayerRow::player_id)
+            .collect();
+        Ok(elo::replay(&records, &ids))
+    })
+    .await
+    .unwrap()
+}
+
+/// The count columns of a player (everything but the order-dependent ratings).
+pub fn counts(a: &PlayerAggregates) -> [u32; 5] {
+    [
+        a.confirmed_matches,
+        a.wins,
+        a.losses,
+        a.games_won,
+        a.games_lost,
+    ]
+}

@@ -1,6 +1,9 @@
 //! Persistence tests; every test runs on SQLite and on PostgreSQL.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod check;
 mod fixtures;
 mod match_writes;
 mod migrations;
+mod seed;
+mod writes;
