@@ -2,6 +2,7 @@
 
 #[macro_use]
 mod conn;
+pub mod check;
 pub mod error;
 pub mod match_writes;
 pub mod matches;
@@ -11,6 +12,7 @@ pub mod pool;
 pub mod queries;
 pub mod ratings;
 pub mod schema;
+pub mod seed;
 #[cfg(feature = "testing")]
 #[expect(clippy::expect_used, reason = "test support fails loudly")]
 pub mod testing;

@@ -1,13 +1,16 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use ttstats_domain::elo::{self, PlayerAggregates, Replay};
 use ttstats_domain::scoring::GameScore;
 use ttstats_domain::{BestOf, FixtureId, MatchId, MatchKind, MatchType, PlayerId};
+use ttstats_persistence::check::{self, DriftReport};
 use ttstats_persistence::match_writes::{self, NewMatchInput, WriteOutcome};
+use ttstats_persistence::matches::{self, MatchFull};
 use ttstats_persistence::players::{self, NewPlayer};
 use ttstats_persistence::schema::{scheduled_match_participants as smp, scheduled_matches as sm};
 use ttstats_persistence::users::{self, NewUser};
-use ttstats_persistence::{Conn, Db, to_db};
+use ttstats_persistence::{Conn, Db, DbError, to_db};
 
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_800_000_000, 0).unwrap()
@@ -173,4 +176,80 @@ pub async fn fixture(
     })
     .await
     .unwrap()
+}
+
+pub async fn load(db: &Db, id: MatchId) -> MatchFull {
+    db.run(async |conn| matches::load_match(conn, id).await)
+        .await
+        .unwrap()
+}
+
+pub async fn add_game(db: &Db, id: MatchId, score: (i64, i64)) -> Result<i32, DbError> {
+    let game = GameScore::new(score.0, score.1).unwrap();
+    db.transaction(async |conn| {
+        match_writes::add_game(conn, id, game, None, None, now())
+            .await
+            .map(|(_, number)| number)
+    })
+    .await
+}
+
+pub async fn delete_game(db: &Db, id: MatchId, number: i32) -> Result<WriteOutcome, DbError> {
+    db.transaction(async |conn| match_writes::delete_game(conn, id, number, now()).await)
+        .await
+}
+
+pub async fn delete_match(db: &Db, id: MatchId) -> WriteOutcome {
+    db.transaction(async |conn| match_writes::delete_match(conn, id, now()).await)
+        .await
+        .unwrap()
+}
+
+pub async fn drift(db: &Db) -> DriftReport {
+    db.run(async |conn| check::check(conn).await).await.unwrap()
+}
+
+/// Fails with the report's lines when anything drifted.
+pub async fn assert_no_drift(db: &Db) {
+    let report = drift(db).await;
+    assert!(report.is_clean(), "{report}");
+}
+
+/// Runs raw SQL, to corrupt what the application never would.
+pub async fn exec(db: &Db, sql: &str) {
+    db.run(async |conn| {
+        match conn {
+            Conn::Pg(c) => c.batch_execute(sql).await?,
+            Conn::Sqlite(c) => c.batch_execute(sql).await?,
+        }
+        Ok(())
+    })
+    .await
+    .unwrap();
+}
+
+/// Every player's aggregates as the domain recomputes them from the confirmed matches.
+pub async fn replayed(db: &Db) -> Replay {
+    db.run(async |conn| {
+        let records = matches::confirmed_records(conn).await?;
+        let ids: Vec<PlayerId> = players::all_players(conn)
+            .await?
+            .iter()
+            .map(players::PlayerRow::player_id)
+            .collect();
+        Ok(elo::replay(&records, &ids))
+    })
+    .await
+    .unwrap()
+}
+
+/// The count columns of a player (everything but the order-dependent ratings).
+pub fn counts(a: &PlayerAggregates) -> [u32; 5] {
+    [
+        a.confirmed_matches,
+        a.wins,
+        a.losses,
+        a.games_won,
+        a.games_lost,
+    ]
 }

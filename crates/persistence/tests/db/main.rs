@@ -1,7 +1,10 @@
 //! Persistence tests; every test runs on SQLite and on PostgreSQL.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod check;
 mod fixtures;
 mod match_writes;
 mod migrations;
 mod queries;
+mod seed;
+mod writes;
