@@ -4,10 +4,13 @@ use std::fmt::Write;
 
 use anyhow::Context;
 use chrono::Utc;
+use ttstats_cache::{Cache, CacheConfig, Family};
 use ttstats_domain::account::{self, PersonalInfo};
+use ttstats_persistence::check::{self, DriftReport};
 use ttstats_persistence::players::{self, NewPlayer};
 use ttstats_persistence::pool::PoolOptions;
 use ttstats_persistence::ratings::{self, RecalcReport};
+use ttstats_persistence::seed::{self, SeedReport};
 use ttstats_persistence::users::{self, NewUser};
 use ttstats_persistence::{Db, to_db};
 
@@ -157,4 +160,118 @@ pub fn format_recalc(report: &RecalcReport) -> String {
         }
     }
     out
+}
+
+/// Recomputes every derived value and reports drift; with `fix`, repairs it in one transaction.
+pub async fn check(settings: &Settings, fix: bool) -> anyhow::Result<DriftReport> {
+    let db = open(settings).await?;
+    let report = if fix {
+        db.transaction(async |conn| check::fix(conn).await).await?
+    } else {
+        db.run(async |conn| check::check(conn).await).await?
+    };
+    Ok(report)
+}
+
+/// Fills the database with demo data, printing progress to stderr.
+pub async fn seed_demo(
+    settings: &Settings,
+    players: u32,
+    matches: u32,
+) -> anyhow::Result<SeedReport> {
+    let db = open(settings).await?;
+    let started = std::time::Instant::now();
+    let report = seed::seed_demo(&db, players, matches, |done, total| {
+        let percent = if total == 0 {
+            100
+        } else {
+            u64::from(done) * 100 / u64::from(total)
+        };
+        eprint!("\rseeding matches: {done}/{total} ({percent}%)");
+    })
+    .await?;
+    eprintln!(
+        "\rseeded in {:.1} s{:30}",
+        started.elapsed().as_secs_f64(),
+        ""
+    );
+    Ok(report)
+}
+
+/// A cache handle for operator commands (Redis from `REDIS_URL`).
+pub async fn cache(settings: &Settings) -> Cache {
+    Cache::new(cache_config(settings)).await
+}
+
+/// The cache configuration the settings describe.
+pub fn cache_config(settings: &Settings) -> CacheConfig {
+    CacheConfig {
+        redis_url: settings.redis_url.clone(),
+        enabled: settings.cache_enabled,
+        ..CacheConfig::default()
+    }
+}
+
+/// `ttstats cache …` output for people.
+pub async fn cache_command(settings: &Settings, command: CacheCommand) -> anyhow::Result<String> {
+    let mut out = String::new();
+    if settings.redis_url.is_none() {
+        let _ = writeln!(
+            out,
+            "REDIS_URL is not set: each server keeps its own in-process cache, which this command \
+             cannot reach. Use POST /api/v1/admin/cache/clear (and GET …/cache/stats) on the server."
+        );
+        return Ok(out);
+    }
+    let cache = cache(settings).await;
+    match command {
+        CacheCommand::Ping => {
+            let rtt = cache
+                .ping()
+                .await
+                .map_err(|e| anyhow::anyhow!("Redis did not answer: {e}"))?;
+            let _ = writeln!(
+                out,
+                "Redis answered in {:.2} ms",
+                rtt.as_secs_f64() * 1000.0
+            );
+        }
+        CacheCommand::Stats => {
+            let stats = cache.stats().await;
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&stats)?);
+        }
+        CacheCommand::Clear { family } => {
+            let family = family
+                .map(|f| f.parse::<Family>().map_err(|e| anyhow::anyhow!("{e}")))
+                .transpose()?;
+            let report = cache.clear(family).await;
+            let what = family.map_or_else(|| "every family".to_owned(), |f| f.as_str().to_owned());
+            let _ = writeln!(
+                out,
+                "cleared {what}: {} Redis value(s) removed; {}",
+                report.l2_keys_removed.unwrap_or(0),
+                if report.published {
+                    "every running instance drops its in-process copies"
+                } else {
+                    "Redis was unreachable, running instances keep theirs until their TTL"
+                }
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// `ttstats cache` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum CacheCommand {
+    /// Hit/miss statistics per tier and family, Redis keys and memory.
+    Stats,
+    /// Drop cached values (one family, or all) in Redis and every instance's L1.
+    Clear {
+        /// One family (leaderboard, player_stats, head_to_head, dashboard_totals, …).
+        #[arg(long)]
+        family: Option<String>,
+    },
+    /// Round-trip time to Redis.
+    Ping,
 }

@@ -42,6 +42,26 @@ enum Command {
     /// Elo ratings.
     #[command(subcommand)]
     Elo(EloCommand),
+    /// Recompute every cache column and aggregate from raw rows and report drift
+    /// (exit status 1 when there is drift).
+    Check {
+        /// Repair the drift found.
+        #[arg(long)]
+        fix: bool,
+    },
+    /// Fill the database with realistic demo data (valid scores, singles and doubles,
+    /// confirmed and pending, spread over two years).
+    SeedDemo {
+        /// Number of players.
+        #[arg(long, default_value_t = 200)]
+        players: u32,
+        /// Number of matches.
+        #[arg(long, default_value_t = 5_000)]
+        matches: u32,
+    },
+    /// Operate the shared cache through Redis.
+    #[command(subcommand)]
+    Cache(cli::CacheCommand),
 }
 
 #[derive(Subcommand)]
@@ -91,6 +111,33 @@ async fn main() -> anyhow::Result<()> {
                 "created user {} (id {user}) with player id {player}",
                 args.username
             )?;
+        }
+        Command::Check { fix } => {
+            let report = cli::check(&settings, fix).await?;
+            writeln!(out, "{report}")?;
+            if fix && !report.is_clean() {
+                writeln!(out, "repaired")?;
+            } else if !report.is_clean() {
+                drop(out);
+                std::process::exit(1);
+            }
+        }
+        Command::SeedDemo { players, matches } => {
+            let report = cli::seed_demo(&settings, players, matches).await?;
+            writeln!(
+                out,
+                "created {} players ({} guests), {} matches ({} doubles; {} confirmed, {} pending), {} games",
+                report.players,
+                report.guests,
+                report.matches,
+                report.doubles,
+                report.confirmed,
+                report.pending,
+                report.games
+            )?;
+        }
+        Command::Cache(command) => {
+            write!(out, "{}", cli::cache_command(&settings, command).await?)?;
         }
         Command::Elo(EloCommand::Recalculate { dry_run }) => {
             let report = cli::recalculate(&settings, dry_run).await?;
