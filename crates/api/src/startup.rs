@@ -67,8 +67,14 @@ impl Application {
         }
         metrics::handle();
         let secret = settings.jwt_secret()?;
+        let cache_config = crate::cli::cache_config(settings);
+        cache_config
+            .validate()
+            .map_err(|e| anyhow::anyhow!("REDIS_URL is invalid: {e}"))?;
+        let cache = ttstats_cache::Cache::new(cache_config).await;
         let state = AppState {
             db,
+            cache,
             settings: settings.clone(),
             jwt: JwtKeys::new(secret.as_bytes()),
         };

@@ -1,5 +1,6 @@
 //! The one state object every handler receives.
 
+use ttstats_cache::Cache;
 use ttstats_persistence::Db;
 
 use crate::auth::JwtKeys;
@@ -12,6 +13,8 @@ pub struct AppState {
     pub db: Db,
     /// Effective settings.
     pub settings: Settings,
+    /// The two-tier read cache.
+    pub cache: Cache,
     /// Token signing keys.
     pub jwt: JwtKeys,
 }
