@@ -114,12 +114,15 @@ fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
 
 fn server_timing(cached: &Cached, started: Instant) -> String {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-    let mut timing = format!("cache;desc=\"{}\"", cached.source.as_str());
-    if let Some(took) = cached.compute_time {
-        timing.push_str(&format!(", db;dur={:.3}", ms(took)));
-    }
-    timing.push_str(&format!(", total;dur={:.3}", ms(started.elapsed())));
-    timing
+    let db = cached
+        .compute_time
+        .map(|took| format!(", db;dur={:.3}", ms(took)))
+        .unwrap_or_default();
+    format!(
+        "cache;desc=\"{}\"{db}, total;dur={:.3}",
+        cached.source.as_str(),
+        ms(started.elapsed())
+    )
 }
 
 /// Appends `fields` to a serialized JSON object without re-serializing the rest.
