@@ -6,6 +6,8 @@ pub mod config;
 pub mod error;
 pub mod openapi;
 pub mod routes;
+pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod views;

@@ -2,5 +2,6 @@
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod fixtures;
+mod match_meta;
 mod match_writes;
 mod migrations;
