@@ -2,9 +2,15 @@
 
 pub mod health;
 pub mod operations;
+pub mod matches;
+pub mod me_matches;
+pub mod players;
 pub mod spa;
 
 /// Everything under `/api/v1`.
 pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    operations::configure(cfg);
+    cfg.configure(operations::configure)
+        .configure(players::configure)
+        .configure(matches::configure)
+        .configure(me_matches::configure);
 }
