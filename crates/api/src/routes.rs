@@ -1,7 +1,14 @@
 //! HTTP routes, one module per resource; each exposes `configure`.
 
+pub mod admin;
+pub mod auth;
 pub mod health;
+pub mod me;
 pub mod spa;
 
 /// Everything under `/api/v1`.
-pub fn configure_v1(_cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {}
+pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.configure(auth::configure)
+        .configure(me::configure)
+        .configure(admin::configure);
+}

@@ -1,6 +1,7 @@
 //! Builds the actix-web application from settings.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
@@ -16,6 +17,7 @@ use crate::auth::JwtKeys;
 use crate::config::Settings;
 use crate::error;
 use crate::openapi::ApiDoc;
+use crate::ratelimit::LocalRateLimiter;
 use crate::routes;
 use crate::state::AppState;
 
@@ -67,6 +69,7 @@ impl Application {
             db,
             settings: settings.clone(),
             jwt: JwtKeys::new(secret.as_bytes()),
+            limiter: Arc::new(LocalRateLimiter::new()),
         };
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;

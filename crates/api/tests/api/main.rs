@@ -1,5 +1,7 @@
 //! Black-box tests over real HTTP against a spawned application.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+mod admin_users;
+mod auth;
 mod health;
 mod helpers;
