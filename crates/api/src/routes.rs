@@ -1,9 +1,12 @@
 //! HTTP routes, one module per resource; each exposes `configure`.
 
+pub mod admin;
+pub mod auth;
 pub mod health;
-pub mod operations;
 pub mod matches;
+pub mod me;
 pub mod me_matches;
+pub mod operations;
 pub mod players;
 pub mod spa;
 
@@ -12,5 +15,8 @@ pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(operations::configure)
         .configure(players::configure)
         .configure(matches::configure)
-        .configure(me_matches::configure);
+        .configure(me_matches::configure)
+        .configure(auth::configure)
+        .configure(me::configure)
+        .configure(admin::configure);
 }

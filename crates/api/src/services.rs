@@ -1,6 +1,8 @@
 //! Use cases: free functions that open the transaction, check permissions, and call the domain
 //! rules and the persistence functions (STYLE.md §3).
 
+pub mod accounts;
+pub mod admin_users;
 pub mod matches;
 pub mod operations;
 pub mod players;

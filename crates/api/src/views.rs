@@ -20,6 +20,8 @@ use ttstats_persistence::{DbError, from_db};
 
 use crate::auth::{AuthUser, MaybeUser};
 
+pub mod accounts;
+
 /// Who is looking: decides what is visible and the per-viewer flags.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Caller {

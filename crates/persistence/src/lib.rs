@@ -7,6 +7,7 @@ pub mod error;
 pub mod match_writes;
 pub mod matches;
 pub mod migrate;
+pub mod outbox;
 pub mod players;
 pub mod pool;
 pub mod queries;
@@ -17,6 +18,7 @@ pub mod seed;
 #[expect(clippy::expect_used, reason = "test support fails loudly")]
 pub mod testing;
 mod time;
+pub mod tokens;
 pub mod users;
 
 pub use conn::Conn;

@@ -5,15 +5,22 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::json;
+use ttstats_api::cli::{self, CreateUser};
 use ttstats_api::config::Settings;
 use ttstats_api::startup::Application;
 use ttstats_api::state::AppState;
 use ttstats_domain::PlayerId;
 use ttstats_domain::elo::PlayerAggregates;
+use ttstats_persistence::outbox;
 use ttstats_persistence::players::{self, NewPlayer};
 use ttstats_persistence::testing::TestDb;
 use ttstats_persistence::users::{self, NewUser};
 use ttstats_persistence::{Backend, to_db};
+
+/// The password of every account the helpers create: valid under the policy and unlike the
+/// usernames tests use.
+pub const PASSWORD: &str = "tidal-quartz-92";
 
 /// A running application on a fresh database, spoken to over real HTTP.
 pub struct TestApp {
@@ -27,12 +34,22 @@ pub struct TestApp {
 /// Starts the application on an ephemeral port on a fresh database of `backend`;
 /// `None` when PostgreSQL is not configured locally (skipped with a warning).
 pub async fn spawn_app_on(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Like [`spawn_app_on`], with settings adjusted first (e.g. the real rate limits:
+/// `Settings::for_tests` raises the per-address ones so tests can register many users).
+pub async fn spawn_app_with(
+    backend: Backend,
+    adjust: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let db = TestDb::new(backend).await?;
     let data_dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
+    let mut settings = Settings {
         database_url: db.url.clone(),
         ..Settings::for_tests(data_dir.path())
     };
+    adjust(&mut settings);
     let app = Application::build(&settings).await.unwrap();
     let address = format!("http://{}", app.address());
     let state = app.state().clone();
@@ -51,30 +68,44 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_on(Backend::Sqlite).await.unwrap()
 }
 
-/// Declares one black-box test per backend: `api_test!(name, |app| async move { … });`
+/// Declares one black-box test per backend: `api_test!(name, |app| async move { … });`, or
+/// with adjusted settings: `api_test!(name, with |s| s.rate_limits = …, |app| async move { … });`
 #[macro_export]
 macro_rules! api_test {
     ($name:ident, |$app:ident| $body:expr) => {
-        #[expect(
-            clippy::allow_attributes,
-            reason = "whether a test body uses its module's items varies, so `expect` cannot work"
-        )]
+        $crate::api_test!($name, with | _settings | (), |$app| $body);
+    };
+    ($name:ident, with |$settings:ident| $adjust:expr, |$app:ident| $body:expr) => {
         mod $name {
+            #[expect(
+                clippy::allow_attributes,
+                reason = "the glob import is unused in bodies that need nothing from the file"
+            )]
             #[allow(unused_imports)]
             use super::*;
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let $app = $crate::helpers::spawn_app_on(ttstats_persistence::Backend::Sqlite)
-                    .await
-                    .unwrap();
+                let $app = $crate::helpers::spawn_app_with(
+                    ttstats_persistence::Backend::Sqlite,
+                    |$settings: &mut ttstats_api::config::Settings| {
+                        $adjust;
+                    },
+                )
+                .await
+                .unwrap();
                 $body.await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some($app) =
-                    $crate::helpers::spawn_app_on(ttstats_persistence::Backend::Postgres).await
+                let Some($app) = $crate::helpers::spawn_app_with(
+                    ttstats_persistence::Backend::Postgres,
+                    |$settings: &mut ttstats_api::config::Settings| {
+                        $adjust;
+                    },
+                )
+                .await
                 else {
                     return;
                 };
@@ -261,4 +292,74 @@ impl TestApp {
             body: serde_json::from_str(&text).unwrap_or(Value::Null),
         }
     }
+}
+
+impl TestApp {
+    /// Registers `username` (e-mail `{username}@example.test`, password [`PASSWORD`]).
+    pub async fn register(&self, username: &str) -> Reply {
+        let body = json!({
+            "username": username,
+            "email": format!("{username}@example.test"),
+            "password": PASSWORD,
+        });
+        self.post_as("/api/v1/auth/register", None, &body).await
+    }
+
+    /// The token of the newest verification link queued for `email`, read from the outbox.
+    pub async fn verification_token(&self, email: &str) -> Option<String> {
+        let (rows, _) = self
+            .state
+            .db
+            .run(async |conn| outbox::list_outbox(conn, 0, 100).await)
+            .await
+            .unwrap();
+        let row = rows
+            .iter()
+            .find(|r| r.kind == "verify_email" && r.to_address == email)?;
+        let (_, rest) = row.body_text.split_once("/verify-email/")?;
+        Some(rest.split_whitespace().next()?.to_owned())
+    }
+
+    /// Signs in; the token pair's body (`access_token`, `refresh_token`, …).
+    pub async fn login(&self, username: &str, password: &str) -> Reply {
+        let body = json!({"username": username, "password": password});
+        self.post_as("/api/v1/auth/login", None, &body).await
+    }
+}
+
+/// Registers `username`, follows the verification link from the outbox (which signs in) and
+/// returns the access token and the player id: a verified player ready to record matches.
+pub async fn register_verified(app: &TestApp, username: &str) -> (String, i64) {
+    let registered = app.register(username).await;
+    assert_eq!(registered.status, 201, "{}", registered.body);
+    let player_id = registered.body["player"]["id"].as_i64().unwrap();
+    let email = format!("{username}@example.test");
+    let token = app.verification_token(&email).await.unwrap();
+    let verified = app
+        .post_as(
+            "/api/v1/auth/verify-email",
+            None,
+            &json!({ "token": token }),
+        )
+        .await;
+    assert_eq!(verified.status, 200, "{}", verified.body);
+    let access = verified.body["tokens"]["access_token"].as_str().unwrap();
+    (access.to_owned(), player_id)
+}
+
+/// Creates the verified administrator `admin` (with a player) the way `ttstats user create
+/// --admin --verified` does, signs in and returns the access token.
+pub async fn admin_token(app: &TestApp) -> String {
+    let args = CreateUser {
+        username: "admin".into(),
+        email: "admin@example.test".into(),
+        password: PASSWORD.into(),
+        admin: true,
+        verified: true,
+        player_name: Some("Club Admin".into()),
+    };
+    cli::create_user(&app.state.settings, &args).await.unwrap();
+    let reply = app.login("admin", PASSWORD).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.body["access_token"].as_str().unwrap().to_owned()
 }

@@ -1,9 +1,11 @@
 //! Black-box tests over real HTTP against a spawned application.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+mod admin_users;
+mod auth;
 mod cli;
 mod health;
 mod helpers;
-mod openapi;
 mod matches;
+mod openapi;
 mod players;
