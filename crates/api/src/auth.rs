@@ -194,22 +194,14 @@ async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState missing")))?;
     let claims = state.jwt.verify(token)?;
-    let db = state.db.clone();
-    // The lookup runs as its own task, so it always finishes: actix drops this extractor's
-    // future when another extractor of the request fails first (a malformed body), and a SQLite
-    // query dropped mid-flight makes diesel-async block in place, which panics on actix's
-    // current-thread runtime.
-    let lookup = actix_web::rt::spawn(async move {
-        db.run(async |conn| {
+    let (user, player) = state
+        .db
+        .run(async |conn| {
             let user = users::get_user(conn, ttstats_domain::UserId(claims.sub)).await?;
             let player = players::find_player_of_user(conn, user.id).await?;
             Ok((user, player))
         })
         .await
-    });
-    let (user, player) = lookup
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
         .map_err(|e| match e {
             ttstats_persistence::DbError::NotFound => ApiError::InvalidToken,
             other => other.into(),

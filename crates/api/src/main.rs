@@ -88,7 +88,8 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = Settings::from_env()?;
     telemetry::init(&settings);
-    let mut out = std::io::stdout().lock();
+    // Locked per command, never across `serve`: logs go to stdout too.
+    let mut out = std::io::stdout();
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Serve { bind } => {
             let settings = Settings {
@@ -121,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
             if fix && !report.is_clean() {
                 writeln!(out, "repaired")?;
             } else if !report.is_clean() {
-                drop(out);
+                out.flush()?;
                 std::process::exit(1);
             }
         }
