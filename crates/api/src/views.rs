@@ -1,0 +1,3 @@
+//! Persistence rows → response DTOs, one module per resource, reused by every handler.
+
+pub mod schedule;
