@@ -8,6 +8,7 @@ pub mod me;
 pub mod me_matches;
 pub mod operations;
 pub mod players;
+pub mod schedule;
 pub mod spa;
 
 /// Everything under `/api/v1`.
@@ -18,5 +19,6 @@ pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(me_matches::configure)
         .configure(auth::configure)
         .configure(me::configure)
-        .configure(admin::configure);
+        .configure(admin::configure)
+        .configure(schedule::configure);
 }

@@ -6,6 +6,7 @@ pub mod admin_users;
 pub mod matches;
 pub mod operations;
 pub mod players;
+pub mod schedule;
 
 use ttstats_persistence::DbError;
 

@@ -4,10 +4,12 @@
 mod conn;
 pub mod check;
 pub mod error;
+pub mod fixtures;
 pub mod match_writes;
 pub mod matches;
 pub mod migrate;
 pub mod outbox;
+pub mod notifications;
 pub mod players;
 pub mod pool;
 pub mod queries;

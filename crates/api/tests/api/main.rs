@@ -9,3 +9,4 @@ mod helpers;
 mod matches;
 mod openapi;
 mod players;
+mod schedule;

@@ -5,6 +5,7 @@ mod accounts;
 mod check;
 mod fixtures;
 mod match_meta;
+mod fixtures_writes;
 mod match_writes;
 mod migrations;
 mod queries;
