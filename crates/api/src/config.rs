@@ -27,6 +27,8 @@ pub struct Settings {
     pub static_dir: PathBuf,
     /// JWT signing secret; generated and kept in the data dir when unset.
     pub jwt_secret: Option<String>,
+    /// Absolute base URL of the site, without a trailing slash; e-mailed links start with it.
+    pub public_url: String,
 }
 
 impl Settings {
@@ -60,6 +62,13 @@ impl Settings {
             Some("json") => true,
             Some(other) => bail!("TTSTATS_LOG_FORMAT={other:?}: expected pretty or json"),
         };
+        let public_url = get("TTSTATS_PUBLIC_URL")
+            .unwrap_or_else(|| "http://127.0.0.1:8080".into())
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!("TTSTATS_PUBLIC_URL={public_url:?}: expected an absolute http(s) URL");
+        }
         let settings = Self {
             bind: get("TTSTATS_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             data_dir,
@@ -73,6 +82,7 @@ impl Settings {
                 get("TTSTATS_STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()),
             ),
             jwt_secret: get("TTSTATS_JWT_SECRET"),
+            public_url,
         };
         if settings.production {
             match settings.jwt_secret.as_deref() {

@@ -4,9 +4,11 @@
 mod conn;
 pub mod check;
 pub mod error;
+pub mod live_writes;
 pub mod match_writes;
 pub mod matches;
 pub mod migrate;
+pub mod notifications;
 pub mod players;
 pub mod pool;
 pub mod queries;

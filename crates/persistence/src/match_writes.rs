@@ -277,7 +277,7 @@ pub async fn reevaluate_pending(
     Ok(outcomes)
 }
 
-async fn lock_match(
+pub(crate) async fn lock_match(
     conn: &mut Conn<'_>,
     id: MatchId,
     now: DateTime<Utc>,
@@ -303,7 +303,7 @@ fn check_game_write(full: &MatchFull) -> Result<(), DomainError> {
     }
 }
 
-async fn insert_game(
+pub(crate) async fn insert_game(
     conn: &mut Conn<'_>,
     match_id: i64,
     number: i32,
@@ -335,7 +335,7 @@ async fn insert_game(
     }
 }
 
-fn base_outcome(full: &MatchFull) -> WriteOutcome {
+pub(crate) fn base_outcome(full: &MatchFull) -> WriteOutcome {
     WriteOutcome {
         match_id: Some(full.id()),
         participants: full.player_ids(),
@@ -345,7 +345,7 @@ fn base_outcome(full: &MatchFull) -> WriteOutcome {
 
 /// Rewrites the cache columns from the games after a game write and runs the completion
 /// pipeline when the result is (still) complete (DOMAIN.md §3.4).
-async fn settle(
+pub(crate) async fn settle(
     conn: &mut Conn<'_>,
     mut full: MatchFull,
     games_altered: bool,

@@ -7,4 +7,5 @@
 
 mod health;
 mod helpers;
+mod live;
 mod openapi;

@@ -3,6 +3,7 @@
 
 mod check;
 mod fixtures;
+mod live;
 mod match_writes;
 mod migrations;
 mod queries;

@@ -1,0 +1,3 @@
+//! Row → DTO mapping, one module per resource, so handlers never map twice.
+
+pub mod live;
