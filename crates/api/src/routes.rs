@@ -9,6 +9,7 @@ pub mod me_matches;
 pub mod operations;
 pub mod players;
 pub mod schedule;
+pub mod live;
 pub mod spa;
 
 /// Everything under `/api/v1`.
@@ -20,5 +21,6 @@ pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(auth::configure)
         .configure(me::configure)
         .configure(admin::configure)
-        .configure(schedule::configure);
+        .configure(schedule::configure)
+        .configure(live::configure);
 }

@@ -21,6 +21,7 @@ use ttstats_persistence::{DbError, from_db};
 use crate::auth::{AuthUser, MaybeUser};
 
 pub mod accounts;
+pub mod live;
 pub mod schedule;
 
 /// Who is looking: decides what is visible and the per-viewer flags.

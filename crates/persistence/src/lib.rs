@@ -9,6 +9,7 @@ pub mod match_writes;
 pub mod matches;
 pub mod migrate;
 pub mod outbox;
+pub mod live_writes;
 pub mod notifications;
 pub mod players;
 pub mod pool;

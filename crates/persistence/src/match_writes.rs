@@ -394,7 +394,7 @@ fn check_game_write(full: &MatchFull) -> Result<(), DomainError> {
     }
 }
 
-async fn insert_game(
+pub(crate) async fn insert_game(
     conn: &mut Conn<'_>,
     match_id: i64,
     number: i32,
@@ -426,7 +426,7 @@ async fn insert_game(
     }
 }
 
-fn base_outcome(full: &MatchFull) -> WriteOutcome {
+pub(crate) fn base_outcome(full: &MatchFull) -> WriteOutcome {
     WriteOutcome {
         match_id: Some(full.id()),
         participants: full.player_ids(),
@@ -436,7 +436,7 @@ fn base_outcome(full: &MatchFull) -> WriteOutcome {
 
 /// Rewrites the cache columns from the games after a game write and runs the completion
 /// pipeline when the result is (still) complete (DOMAIN.md §3.4).
-async fn settle(
+pub(crate) async fn settle(
     conn: &mut Conn<'_>,
     mut full: MatchFull,
     games_altered: bool,

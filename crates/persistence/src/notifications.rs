@@ -14,6 +14,9 @@ use crate::schema::{
 };
 use crate::to_db;
 
+mod match_confirmation;
+pub use match_confirmation::*;
+
 /// The `kind` of a fixture notification and of its e-mail.
 pub const SCHEDULED_MATCH: &str = "scheduled_match";
 

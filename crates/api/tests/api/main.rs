@@ -7,6 +7,7 @@ mod cli;
 mod health;
 mod helpers;
 mod matches;
+mod live;
 mod openapi;
 mod players;
 mod schedule;

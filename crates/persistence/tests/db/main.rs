@@ -6,6 +6,7 @@ mod check;
 mod fixtures;
 mod match_meta;
 mod fixtures_writes;
+mod live;
 mod match_writes;
 mod migrations;
 mod queries;
