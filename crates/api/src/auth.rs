@@ -194,14 +194,21 @@ async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState missing")))?;
     let claims = state.jwt.verify(token)?;
-    let (user, player) = state
-        .db
-        .run(async |conn| {
+    let db = state.db.clone();
+    // Detached: actix drops the other extractors' futures when one fails (a malformed JSON
+    // body), and a SQLite query cancelled mid-flight panics on the worker's current-thread
+    // runtime (diesel-async's SyncConnectionWrapper blocks in place on drop).
+    let lookup = actix_web::rt::spawn(async move {
+        db.run(async |conn| {
             let user = users::get_user(conn, ttstats_domain::UserId(claims.sub)).await?;
             let player = players::find_player_of_user(conn, user.id).await?;
             Ok((user, player))
         })
         .await
+    });
+    let (user, player) = lookup
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
         .map_err(|e| match e {
             ttstats_persistence::DbError::NotFound => ApiError::InvalidToken,
             other => other.into(),

@@ -2,11 +2,13 @@
 
 #[macro_use]
 mod conn;
+pub mod championships;
 pub mod check;
 pub mod error;
 pub mod match_writes;
 pub mod matches;
 pub mod migrate;
+pub mod notifications;
 pub mod players;
 pub mod pool;
 pub mod queries;

@@ -5,6 +5,7 @@
     reason = "the per-backend test macros glob-import their parent module"
 )]
 
+mod championships;
 mod health;
 mod helpers;
 mod openapi;

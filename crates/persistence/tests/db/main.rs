@@ -1,6 +1,7 @@
 //! Persistence tests; every test runs on SQLite and on PostgreSQL.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod championships;
 mod check;
 mod fixtures;
 mod match_writes;
