@@ -2,14 +2,15 @@
 
 pub mod admin;
 pub mod auth;
+pub mod championships;
 pub mod health;
+pub mod live;
 pub mod matches;
 pub mod me;
 pub mod me_matches;
 pub mod operations;
 pub mod players;
 pub mod schedule;
-pub mod live;
 pub mod spa;
 
 /// Everything under `/api/v1`.
@@ -22,5 +23,6 @@ pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(me::configure)
         .configure(admin::configure)
         .configure(schedule::configure)
-        .configure(live::configure);
+        .configure(live::configure)
+        .configure(championships::configure);
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin_users;
+pub mod championships;
 pub mod live;
 pub mod matches;
 pub mod operations;

@@ -21,6 +21,7 @@ use ttstats_persistence::{DbError, from_db};
 use crate::auth::{AuthUser, MaybeUser};
 
 pub mod accounts;
+pub mod championships;
 pub mod live;
 pub mod schedule;
 

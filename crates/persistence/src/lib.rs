@@ -2,15 +2,16 @@
 
 #[macro_use]
 mod conn;
+pub mod championships;
 pub mod check;
 pub mod error;
 pub mod fixtures;
+pub mod live_writes;
 pub mod match_writes;
 pub mod matches;
 pub mod migrate;
-pub mod outbox;
-pub mod live_writes;
 pub mod notifications;
+pub mod outbox;
 pub mod players;
 pub mod pool;
 pub mod queries;

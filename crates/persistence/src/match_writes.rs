@@ -11,13 +11,15 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use ttstats_domain::confirmation::{self, Completion, ConfirmContext, ConfirmOutcome};
 use ttstats_domain::scoring::{self, GameScore};
-use ttstats_domain::{BestOf, DomainError, MatchId, MatchKind, MatchType, PlayerId, Side, elo};
+use ttstats_domain::{
+    BestOf, ChampionshipId, DomainError, MatchId, MatchKind, MatchType, PlayerId, Side, elo,
+};
 
 use crate::conn::Conn;
 use crate::error::DbError;
 use crate::matches::{self, ConfirmationRow, MatchFull, NewGame, NewMatch, ParticipantRow};
 use crate::schema::{games, match_confirmations, match_participants, matches as m};
-use crate::{players, ratings, to_db};
+use crate::{championships, players, ratings, to_db};
 
 /// What a write did, for the response and for cache invalidation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,6 +77,14 @@ pub async fn create_match(
     for (game, _) in &input.games {
         scoring::add_game(&mut accepted, *game, input.best_of)?;
     }
+    let (side1_entry_id, side2_entry_id) = championships::fill_entry_links(
+        conn,
+        input.championship_id,
+        &input.side1,
+        &input.side2,
+        (input.side1_entry_id, input.side2_entry_id),
+    )
+    .await?;
     let new = NewMatch {
         kind: input.kind.as_str().to_owned(),
         best_of: i32::from(input.best_of.get()),
@@ -83,8 +93,8 @@ pub async fn create_match(
         location_id: input.location_id,
         notes: input.notes.clone(),
         championship_id: input.championship_id,
-        side1_entry_id: input.side1_entry_id,
-        side2_entry_id: input.side2_entry_id,
+        side1_entry_id,
+        side2_entry_id,
         created_by_user_id: input.created_by_user_id,
         created_at: to_db(now),
         updated_at: to_db(now),
@@ -550,5 +560,8 @@ async fn become_confirmed(
     let history = elo::apply_confirmed_match(&mut aggregates, &full.record()?, now);
     players::write_aggregates(conn, &aggregates).await?;
     ratings::insert_history(conn, &history).await?;
+    if let Some(championship) = full.row.championship_id {
+        championships::complete_if_finished(conn, ChampionshipId(championship), now).await?;
+    }
     Ok(true)
 }

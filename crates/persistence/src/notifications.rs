@@ -14,7 +14,9 @@ use crate::schema::{
 };
 use crate::to_db;
 
+mod championship;
 mod match_confirmation;
+pub use championship::*;
 pub use match_confirmation::*;
 
 /// The `kind` of a fixture notification and of its e-mail.

@@ -3,11 +3,12 @@
 
 mod admin_users;
 mod auth;
+mod championships;
 mod cli;
 mod health;
 mod helpers;
-mod matches;
 mod live;
+mod matches;
 mod openapi;
 mod players;
 mod schedule;

@@ -2,11 +2,12 @@
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod accounts;
+mod championships;
 mod check;
 mod fixtures;
-mod match_meta;
 mod fixtures_writes;
 mod live;
+mod match_meta;
 mod match_writes;
 mod migrations;
 mod queries;
