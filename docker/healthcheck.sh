@@ -20,7 +20,7 @@ esac
 # Under the HEALTHCHECK --timeout (5 s), so a hung server is reported, not killed.
 timeout_s=4
 
-if ! exec 3<>"/dev/tcp/$host/$port"; then
+if ! { exec 3<>"/dev/tcp/$host/$port"; } 2>/dev/null; then
   echo "unhealthy: cannot connect to $host:$port" >&2
   exit 1
 fi
