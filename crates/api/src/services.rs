@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin_users;
 pub mod championships;
+pub mod invalidate;
 pub mod live;
 pub mod matches;
 pub mod operations;

@@ -10,5 +10,6 @@ mod helpers;
 mod live;
 mod matches;
 mod openapi;
+mod operations;
 mod players;
 mod schedule;
