@@ -13,3 +13,4 @@ mod openapi;
 mod operations;
 mod players;
 mod schedule;
+mod snapshots;
