@@ -49,7 +49,10 @@ mod tests {
     fn the_query_string_skips_empty_values_and_encodes_the_rest() {
         assert_eq!(query_string([("a", None), ("b", Some(String::new()))]), "");
         assert_eq!(
-            query_string([("search", Some("Ada L&B".into())), ("page", Some("2".into()))]),
+            query_string([
+                ("search", Some("Ada L&B".into())),
+                ("page", Some("2".into()))
+            ]),
             "?search=Ada%20L%26B&page=2"
         );
     }

@@ -244,7 +244,12 @@ async fn problem(response: Response) -> ApiError {
     serde_json::from_str::<ProblemDetails>(&text).map_or_else(
         |_| ApiError {
             status,
-            code: if status == 404 { "not_found" } else { "http_error" }.into(),
+            code: if status == 404 {
+                "not_found"
+            } else {
+                "http_error"
+            }
+            .into(),
             detail: format!("the server answered {status} {}", response.status_text()),
             errors: BTreeMap::new(),
         },

@@ -37,6 +37,9 @@ pub async fn pending(page: u32) -> Result<Page<Match>, ApiError> {
 }
 
 /// `POST /matches/{id}/games`.
-pub async fn add_game(id: i64, game: &ttstats_api_types::matches::GameInput) -> Result<(), ApiError> {
+pub async fn add_game(
+    id: i64,
+    game: &ttstats_api_types::matches::GameInput,
+) -> Result<(), ApiError> {
     client::send_no_content(Method::POST, &format!("/matches/{id}/games"), Some(game)).await
 }

@@ -19,7 +19,10 @@ pub async fn leaderboard(query: &LeaderboardQuery) -> Result<Leaderboard, ApiErr
 
 /// `GET /head-to-head?player1=&player2=`.
 pub async fn head_to_head(player1: i64, player2: i64) -> Result<HeadToHead, ApiError> {
-    client::get(&format!("/head-to-head?player1={player1}&player2={player2}")).await
+    client::get(&format!(
+        "/head-to-head?player1={player1}&player2={player2}"
+    ))
+    .await
 }
 
 /// `GET /dashboard`.

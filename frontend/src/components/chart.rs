@@ -9,7 +9,11 @@ const PAD: f64 = 28.0;
 
 /// Maps `values` onto the chart area: x evenly spaced, y scaled between min and max.
 pub fn scale(values: &[f64], lo: f64, hi: f64) -> Vec<(f64, f64)> {
-    let span = if (hi - lo).abs() < f64::EPSILON { 1.0 } else { hi - lo };
+    let span = if (hi - lo).abs() < f64::EPSILON {
+        1.0
+    } else {
+        hi - lo
+    };
     let step = if values.len() > 1 {
         (WIDTH - 2.0 * PAD) / (values.len() - 1) as f64
     } else {
@@ -102,7 +106,11 @@ pub fn BarChart(
         .enumerate()
         .map(|(i, v)| {
             let y = scale(&[*v], lo, hi)[0].1;
-            let (top, height) = if y < zero { (y, zero - y) } else { (zero, y - zero) };
+            let (top, height) = if y < zero {
+                (y, zero - y)
+            } else {
+                (zero, y - zero)
+            };
             let x = PAD + slot * i as f64 + slot * 0.15;
             view! {
                 <rect

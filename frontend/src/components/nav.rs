@@ -19,12 +19,7 @@ pub fn Nav() -> impl IntoView {
         location.pathname.track();
         open.set(false);
     });
-    let pending = move || {
-        session
-            .badges
-            .get()
-            .map_or(0, |b| b.pending_confirmations)
-    };
+    let pending = move || session.badges.get().map_or(0, |b| b.pending_confirmations);
     let navigate = use_navigate();
     let logout = move |_| {
         let navigate = navigate.clone();

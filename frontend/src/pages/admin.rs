@@ -27,11 +27,11 @@ fn AdminNav() -> impl IntoView {
 #[component]
 fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
-    move || {
-        match session.me.get() {
-            None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
-            Some(Some(me)) if me.user.is_admin => children().into_any(),
-            Some(_) => view! { <p class="notice error" role="alert">"Administrators only."</p> }.into_any(),
+    move || match session.me.get() {
+        None => view! { <p class="loading" role="status">"Loading…"</p> }.into_any(),
+        Some(Some(me)) if me.user.is_admin => children().into_any(),
+        Some(_) => {
+            view! { <p class="notice error" role="alert">"Administrators only."</p> }.into_any()
         }
     }
 }

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use ttstats_api_types::players::Player;
-use ttstats_api_types::schedule::{Calendar, ConvertRequest, CreateScheduledMatchRequest, ScheduledMatch};
+use ttstats_api_types::schedule::{
+    Calendar, ConvertRequest, CreateScheduledMatchRequest, ScheduledMatch,
+};
 
 use crate::api::{self, ApiError};
 use crate::components::loading::loaded;
@@ -24,7 +26,10 @@ pub fn CalendarPage() -> impl IntoView {
     let today = Utc::now().date_naive();
     let month = Memo::new(move |_| {
         let q = query.read();
-        let year = q.get("year").and_then(|v| v.parse().ok()).unwrap_or(today.year());
+        let year = q
+            .get("year")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(today.year());
         let month = q
             .get("month")
             .and_then(|v| v.parse().ok())
@@ -49,14 +54,31 @@ pub fn CalendarPage() -> impl IntoView {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 #[component]
 fn Month(c: Calendar, reload: RwSignal<u32>) -> impl IntoView {
-    let title = format!("{} {}", MONTHS[(c.month as usize).saturating_sub(1) % 12], c.year);
-    let prev = format!("/calendar?year={}&month={}", c.previous.year, c.previous.month);
+    let title = format!(
+        "{} {}",
+        MONTHS[(c.month as usize).saturating_sub(1) % 12],
+        c.year
+    );
+    let prev = format!(
+        "/calendar?year={}&month={}",
+        c.previous.year, c.previous.month
+    );
     let next = format!("/calendar?year={}&month={}", c.next.year, c.next.month);
     let today = Utc::now().date_naive();
     view! {
@@ -104,7 +126,12 @@ fn Month(c: Calendar, reload: RwSignal<u32>) -> impl IntoView {
 }
 
 fn sides(f: &ScheduledMatch) -> String {
-    let label = |ps: &[Player]| ps.iter().map(|p| p.display_name.clone()).collect::<Vec<_>>().join(" and ");
+    let label = |ps: &[Player]| {
+        ps.iter()
+            .map(|p| p.display_name.clone())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
     format!("{} vs {}", label(&f.side1), label(&f.side2))
 }
 
@@ -151,7 +178,12 @@ fn ScheduleForm(reload: RwSignal<u32>) -> impl IntoView {
     let players = LocalResource::new(api::players::all);
     let date = RwSignal::new(String::new());
     let time = RwSignal::new("18:00".to_owned());
-    let side1 = RwSignal::new(session.player_id().map(|p| p.to_string()).unwrap_or_default());
+    let side1 = RwSignal::new(
+        session
+            .player_id()
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+    );
     let side2 = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -230,6 +262,8 @@ fn field_error(field: &str, message: &str) -> ApiError {
         status: 422,
         code: "validation_failed".into(),
         detail: message.into(),
-        errors: [(field.to_owned(), vec![message.to_owned()])].into_iter().collect(),
+        errors: [(field.to_owned(), vec![message.to_owned()])]
+            .into_iter()
+            .collect(),
     }
 }

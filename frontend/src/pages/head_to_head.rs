@@ -24,8 +24,18 @@ pub fn HeadToHeadPage() -> impl IntoView {
             q.get("player2").and_then(|v| v.parse::<i64>().ok()),
         )
     });
-    let p1 = RwSignal::new(pair.get_untracked().0.map(|v| v.to_string()).unwrap_or_default());
-    let p2 = RwSignal::new(pair.get_untracked().1.map(|v| v.to_string()).unwrap_or_default());
+    let p1 = RwSignal::new(
+        pair.get_untracked()
+            .0
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+    );
+    let p2 = RwSignal::new(
+        pair.get_untracked()
+            .1
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+    );
     let players = LocalResource::new(api::players::all);
     let data = LocalResource::new(move || {
         let (a, b) = pair.get();
@@ -59,7 +69,10 @@ pub fn HeadToHeadPage() -> impl IntoView {
 }
 
 fn h2h_view(h: HeadToHead) -> impl IntoView {
-    let (n1, n2) = (h.player1.display_name.clone(), h.player2.display_name.clone());
+    let (n1, n2) = (
+        h.player1.display_name.clone(),
+        h.player2.display_name.clone(),
+    );
     let (t1, t2) = (n1.clone(), n2.clone());
     let title = view! {
         <h2>
@@ -76,20 +89,72 @@ fn h2h_view(h: HeadToHead) -> impl IntoView {
         }
         .into_any();
     }
-    let bars: Vec<f64> = h.match_margins.iter().rev().map(|m| f64::from(*m)).collect();
+    let bars: Vec<f64> = h
+        .match_margins
+        .iter()
+        .rev()
+        .map(|m| f64::from(*m))
+        .collect();
     let avg: Vec<f64> = h.match_margin_running_avg.iter().rev().copied().collect();
     let rows = [
-        ("Matches won", format!("{} – {}", h.player1_match_wins, h.player2_match_wins)),
-        ("Match win rate", format!("{} – {}", format::percent(h.player1_match_win_rate), format::percent(h.player2_match_win_rate))),
-        ("Games won", format!("{} – {}", h.player1_game_wins, h.player2_game_wins)),
-        ("Game win rate", format!("{} – {}", format::percent(h.player1_game_win_rate), format::percent(h.player2_game_win_rate))),
-        ("Average points per game", format!("{:.1} – {:.1}", h.player1_avg_points, h.player2_avg_points)),
-        ("Biggest game margin", format!("{} – {}", h.player1_max_margin, h.player2_max_margin)),
-        ("Dominant games (won by 5+)", format!("{} – {}", h.player1_dominant_games, h.player2_dominant_games)),
+        (
+            "Matches won",
+            format!("{} – {}", h.player1_match_wins, h.player2_match_wins),
+        ),
+        (
+            "Match win rate",
+            format!(
+                "{} – {}",
+                format::percent(h.player1_match_win_rate),
+                format::percent(h.player2_match_win_rate)
+            ),
+        ),
+        (
+            "Games won",
+            format!("{} – {}", h.player1_game_wins, h.player2_game_wins),
+        ),
+        (
+            "Game win rate",
+            format!(
+                "{} – {}",
+                format::percent(h.player1_game_win_rate),
+                format::percent(h.player2_game_win_rate)
+            ),
+        ),
+        (
+            "Average points per game",
+            format!("{:.1} – {:.1}", h.player1_avg_points, h.player2_avg_points),
+        ),
+        (
+            "Biggest game margin",
+            format!("{} – {}", h.player1_max_margin, h.player2_max_margin),
+        ),
+        (
+            "Dominant games (won by 5+)",
+            format!(
+                "{} – {}",
+                h.player1_dominant_games, h.player2_dominant_games
+            ),
+        ),
         ("Close games", h.close_games.to_string()),
-        ("Recent form", format!("{} – {} (last {})", h.recent.player1_wins, h.recent.player2_wins, h.recent.total)),
-        ("Win probability now", format!("{}% – {}%", h.player1_win_probability, h.player2_win_probability)),
-        ("Doubles together / against", format!("{} / {}", h.doubles_together, h.doubles_against)),
+        (
+            "Recent form",
+            format!(
+                "{} – {} (last {})",
+                h.recent.player1_wins, h.recent.player2_wins, h.recent.total
+            ),
+        ),
+        (
+            "Win probability now",
+            format!(
+                "{}% – {}%",
+                h.player1_win_probability, h.player2_win_probability
+            ),
+        ),
+        (
+            "Doubles together / against",
+            format!("{} / {}", h.doubles_together, h.doubles_against),
+        ),
     ];
     view! {
         {title}

@@ -70,7 +70,9 @@ pub fn LeaderboardPage() -> impl IntoView {
     let set_period = set.clone();
     let set_from = set.clone();
     let set_to = set.clone();
-    let get = move |f: fn(&LeaderboardQuery) -> Option<String>| move || f(&current.get()).unwrap_or_default();
+    let get = move |f: fn(&LeaderboardQuery) -> Option<String>| {
+        move || f(&current.get()).unwrap_or_default()
+    };
     let custom = move || current.get().period.as_deref() == Some("custom");
     let error = Signal::derive(move || invalid.get());
     view! {

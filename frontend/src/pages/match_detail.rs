@@ -228,14 +228,16 @@ fn AddGame(id: i64, reload: RwSignal<u32>) -> impl IntoView {
     let s1 = RwSignal::new(String::new());
     let s2 = RwSignal::new(String::new());
     let server_error = RwSignal::new(None::<ApiError>);
-    let input = Memo::new(move |_| match (parse_i64(&s1.get()), parse_i64(&s2.get())) {
-        (Some(a), Some(b)) => Some(GameInput {
-            side1_points: a,
-            side2_points: b,
-            ..GameInput::default()
-        }),
-        _ => None,
-    });
+    let input = Memo::new(
+        move |_| match (parse_i64(&s1.get()), parse_i64(&s2.get())) {
+            (Some(a), Some(b)) => Some(GameInput {
+                side1_points: a,
+                side2_points: b,
+                ..GameInput::default()
+            }),
+            _ => None,
+        },
+    );
     let local = Memo::new(move |_| {
         input
             .get()
@@ -291,7 +293,11 @@ fn DeleteMatch(id: i64, created_by: Option<i64>) -> impl IntoView {
         None => {}
     });
     let mine = move || {
-        session.me.get().flatten().is_some_and(|me| Some(me.user.id) == created_by)
+        session
+            .me
+            .get()
+            .flatten()
+            .is_some_and(|me| Some(me.user.id) == created_by)
     };
     view! {
         <Show when=mine>

@@ -120,8 +120,14 @@ fn stats_view(s: PlayerStats) -> impl IntoView {
         ("Wins", s.wins.to_string()),
         ("Losses", s.losses.to_string()),
         ("Win rate", format::percent(s.win_rate)),
-        ("Games won–lost", format!("{}–{}", s.games_won, s.games_lost)),
-        ("Current streak", streak_text(s.current_streak.kind, s.current_streak.length)),
+        (
+            "Games won–lost",
+            format!("{}–{}", s.games_won, s.games_lost),
+        ),
+        (
+            "Current streak",
+            streak_text(s.current_streak.kind, s.current_streak.length),
+        ),
         ("Longest win streak", s.longest_win_streak.to_string()),
         ("Longest loss streak", s.longest_loss_streak.to_string()),
         ("Peak rating", s.peak_rating.to_string()),
@@ -138,11 +144,16 @@ fn stats_view(s: PlayerStats) -> impl IntoView {
 
 fn chart_view(mut items: Vec<EloHistoryItem>) -> impl IntoView {
     if items.is_empty() {
-        return view! { <p class="empty">"No rated matches yet; the chart starts at 1500."</p> }.into_any();
+        return view! { <p class="empty">"No rated matches yet; the chart starts at 1500."</p> }
+            .into_any();
     }
     items.sort_by_key(|i| (i.at, i.match_id));
     let mut points = vec![("Start".to_owned(), f64::from(items[0].old_rating))];
-    points.extend(items.iter().map(|i| (format::date(i.at), f64::from(i.new_rating))));
+    points.extend(
+        items
+            .iter()
+            .map(|i| (format::date(i.at), f64::from(i.new_rating))),
+    );
     view! { <LineChart title="Rating after each rated match" points=points /> }.into_any()
 }
 

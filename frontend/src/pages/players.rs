@@ -30,7 +30,10 @@ pub fn Players() -> impl IntoView {
         async move { api::players::list(Some(s), Some(p), 20).await }
     });
     let go = move |s: String, p: u32| {
-        let qs = query_string([("search", Some(s)), ("page", (p > 1).then(|| p.to_string()))]);
+        let qs = query_string([
+            ("search", Some(s)),
+            ("page", (p > 1).then(|| p.to_string())),
+        ]);
         navigate(&format!("/players{qs}"), Default::default());
     };
     let go_search = go.clone();
@@ -54,9 +57,17 @@ pub fn Players() -> impl IntoView {
     }
 }
 
-fn list(page: Page<Player>, search: String, go: impl Fn(String, u32) + Clone + Send + Sync + 'static) -> impl IntoView {
+fn list(
+    page: Page<Player>,
+    search: String,
+    go: impl Fn(String, u32) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
     if page.items.is_empty() {
-        let text = if search.is_empty() { "No players yet.".to_owned() } else { format!("No player matches “{search}”.") };
+        let text = if search.is_empty() {
+            "No players yet.".to_owned()
+        } else {
+            format!("No player matches “{search}”.")
+        };
         return view! { <p class="empty">{text}</p> }.into_any();
     }
     let current = page.page;

@@ -14,7 +14,15 @@ use crate::components::problem_view::{ErrorNotice, FieldMessages, FormError};
 use crate::format::parse_i64;
 use crate::state::use_session;
 
-const FIELDS: &[&str] = &["kind", "best_of", "match_type", "played_at", "side1", "side2", "notes"];
+const FIELDS: &[&str] = &[
+    "kind",
+    "best_of",
+    "match_type",
+    "played_at",
+    "side1",
+    "side2",
+    "notes",
+];
 
 #[derive(Clone, Copy)]
 struct GameRow {
@@ -74,7 +82,10 @@ fn GuestForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let local = Memo::new(move |_| {
-        let body = CreatePlayerRequest { name: name.get(), ..CreatePlayerRequest::default() };
+        let body = CreatePlayerRequest {
+            name: name.get(),
+            ..CreatePlayerRequest::default()
+        };
         NewPlayer::try_from(&body).err().map(|e| ApiError::from(&e))
     });
     let create = Action::new_local(move |body: &CreatePlayerRequest| {
@@ -119,7 +130,10 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
     let match_type = RwSignal::new("casual".to_owned());
     let played_at = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
-    let own = session.player_id().map(|id| id.to_string()).unwrap_or_default();
+    let own = session
+        .player_id()
+        .map(|id| id.to_string())
+        .unwrap_or_default();
     let side1a = RwSignal::new(own);
     Effect::new(move || {
         if let Some(id) = session.player_id() {
@@ -185,7 +199,9 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
     // The domain's verdict on the current draft: the same errors the API would answer with.
     let verdict = Memo::new(move |_| {
         let d = draft.get();
-        NewMatch::try_from(&d.request).err().map(|e| ApiError::from(&e))
+        NewMatch::try_from(&d.request)
+            .err()
+            .map(|e| ApiError::from(&e))
     });
     // An edit makes the last server answer stale.
     Effect::new(move || {
@@ -249,9 +265,11 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
         next_key.set_value(key + 1);
         rows.update(|r| r.push(GameRow::new(key)));
     };
-    let remove_row = move |_| rows.update(|r| {
-        r.pop();
-    });
+    let remove_row = move |_| {
+        rows.update(|r| {
+            r.pop();
+        })
+    };
     let max_rows = move || parse_i64(&best_of.get()).unwrap_or(9).clamp(1, 9) as usize;
     let doubles = move || kind.get() == "doubles";
     let (p1, p2, p3, p4) = (players, players, players, players);

@@ -46,7 +46,12 @@ pub fn Register() -> impl IntoView {
             ..RegisterRequest::default()
         });
     };
-    let field = move |id: &'static str, name: &'static str, label: &'static str, kind: &'static str, auto: &'static str, value: RwSignal<String>| {
+    let field = move |id: &'static str,
+                      name: &'static str,
+                      label: &'static str,
+                      kind: &'static str,
+                      auto: &'static str,
+                      value: RwSignal<String>| {
         let input_id = format!("register-{id}");
         let error_id = format!("register-{id}-error");
         view! {
