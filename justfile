@@ -22,6 +22,7 @@ test: setup
     cargo clippy --workspace --all-targets -- -D warnings
     cargo build -p ttstats-domain -p ttstats-api-types --target wasm32-unknown-unknown
     scripts/check-layering.sh
+    scripts/check-deploy.sh
     scripts/test.sh
 
 # Format the code.
@@ -35,6 +36,19 @@ lint:
 # Benchmarks (writes docs/benchmarks.md).
 bench:
     @echo "not yet: benchmarks arrive with issue #8"
+
+# Two instances behind nginx with PostgreSQL and Redis on http://localhost:8080 (needs Docker, .env).
+docker-up:
+    @test -f .env || { echo "error: copy .env.example to .env and fill in the secrets" >&2; exit 1; }
+    docker compose -f docker/compose.yaml --env-file .env up -d --build
+
+# Stop the compose deployment (volumes are kept; add -v to drop the data).
+docker-down *ARGS:
+    docker compose -f docker/compose.yaml --env-file .env down {{ARGS}}
+
+# Static checks of the Docker/compose files (also part of `just test`).
+check-deploy:
+    scripts/check-deploy.sh
 
 # Regenerate openapi.yaml from the code (a test fails when it drifts).
 openapi:

@@ -12,6 +12,8 @@ rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
 have redis-server || apt_install redis-server
 have python3 || apt_install python3
+# scripts/check-deploy.sh keeps its Python tools in a virtualenv (Debian splits venv out).
+python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
 
 # The SPA (issue #7): trunk, the wasm-bindgen CLI matching Cargo.lock, npm tools (binaryen's
 # wasm-opt for trunk, playwright-core for the end-to-end test) and Debian's chromium. trunk and

@@ -1,9 +1,13 @@
 //! Registration, sign-in, tokens and the signed-in user (API.md "Auth and account",
 //! DOMAIN.md §4.3).
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
 
-use crate::players::Player;
+use serde::{Deserialize, Serialize};
+use ttstats_domain::account::{self, PersonalInfo};
+
+use crate::players::{NAME_MAX, NICKNAME_MAX, Player, PlayingStyle};
+use crate::{FieldErrors, checked_text};
 
 /// `POST /auth/register`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +33,97 @@ pub struct RegisterRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::players::PlayingStyle>))]
     #[serde(default)]
     pub playing_style: Option<String>,
+}
+
+/// A validated registration (DOMAIN.md §4.3): username and e-mail formats, the password
+/// policy and the profile fields checked, every failure reported together. `Debug` never
+/// prints the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    /// The username as entered.
+    pub username: String,
+    /// The e-mail address, trimmed.
+    pub email: String,
+    /// The password (to be hashed; never stored or echoed).
+    pub password: String,
+    /// The player's name: `player_name`, or the username (cut to the name limit).
+    pub player_name: String,
+    /// The player's nickname, empty when none.
+    pub nickname: String,
+    /// The player's style of play.
+    pub playing_style: PlayingStyle,
+}
+
+impl fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .field("player_name", &self.player_name)
+            .field("nickname", &self.nickname)
+            .field("playing_style", &self.playing_style)
+            .finish()
+    }
+}
+
+impl TryFrom<&RegisterRequest> for NewAccount {
+    type Error = FieldErrors;
+
+    fn try_from(request: &RegisterRequest) -> Result<Self, Self::Error> {
+        let mut errors = FieldErrors::new();
+        if let Err(e) = account::validate_username(&request.username) {
+            errors.push("username", e);
+        }
+        let email = request.email.trim();
+        if let Err(e) = account::validate_email(email) {
+            errors.push("email", e);
+        }
+        let mut profile = FieldErrors::new();
+        let player_name = checked_text(
+            &mut profile,
+            "player_name",
+            request.player_name.as_deref(),
+            false,
+            NAME_MAX,
+        )
+        .unwrap_or_else(|| request.username.chars().take(NAME_MAX).collect());
+        let nickname = checked_text(
+            &mut profile,
+            "nickname",
+            request.nickname.as_deref(),
+            false,
+            NICKNAME_MAX,
+        );
+        let playing_style = match request.playing_style.as_deref() {
+            None => PlayingStyle::default(),
+            Some(s) => PlayingStyle::parse(s).unwrap_or_else(|e| {
+                profile.push("playing_style", e);
+                PlayingStyle::default()
+            }),
+        };
+        let personal = PersonalInfo {
+            username: &request.username,
+            email,
+            name: &player_name,
+        };
+        if let Err(problems) = account::validate_password(&request.password, &personal) {
+            for problem in problems {
+                errors.push("password", problem);
+            }
+        }
+        for e in &profile {
+            errors.push(e.field.clone(), e.error.clone());
+        }
+        errors.into_result(Self {
+            username: request.username.clone(),
+            email: email.to_owned(),
+            password: request.password.clone(),
+            player_name,
+            nickname: nickname.unwrap_or_default(),
+            playing_style,
+        })
+    }
 }
 
 /// An account as its owner sees it.
@@ -196,6 +291,49 @@ mod tests {
         assert_eq!(r.player_name, None);
         assert_eq!(r.playing_style, None);
         assert!(serde_json::from_str::<RegisterRequest>(r#"{"username":"ada"}"#).is_err());
+    }
+
+    fn register(username: &str, email: &str, password: &str) -> RegisterRequest {
+        RegisterRequest {
+            username: username.into(),
+            email: email.into(),
+            password: password.into(),
+            ..RegisterRequest::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_registration_defaults_the_player_to_the_username() {
+        let new =
+            NewAccount::try_from(&register("ada", " ada@example.org ", "tidal-quartz-92")).unwrap();
+        assert_eq!(new.email, "ada@example.org");
+        assert_eq!(new.player_name, "ada");
+        assert_eq!(new.nickname, "");
+        assert_eq!(new.playing_style, PlayingStyle::Normal);
+        assert!(!format!("{new:?}").contains("tidal-quartz-92"));
+    }
+
+    #[test]
+    fn every_registration_failure_is_reported_together() {
+        let mut request = register("a", "not-an-address", "123");
+        request.playing_style = Some("spin".into());
+        let errors = NewAccount::try_from(&request).unwrap_err();
+        assert_eq!(errors.codes_for("username"), ["username_invalid"]);
+        assert_eq!(errors.codes_for("email"), ["email_invalid"]);
+        assert_eq!(
+            errors.codes_for("password"),
+            ["password_too_short", "password_entirely_numeric"]
+        );
+        assert_eq!(errors.codes_for("playing_style"), ["invalid_choice"]);
+        assert_eq!(errors.code(), Some("username_invalid"));
+    }
+
+    #[test]
+    fn the_password_may_not_resemble_the_player_name() {
+        let mut request = register("ada", "ada@example.org", "lovelace-1815");
+        request.player_name = Some("Ada Lovelace".into());
+        let errors = NewAccount::try_from(&request).unwrap_err();
+        assert_eq!(errors.codes_for("password"), ["password_too_similar"]);
     }
 
     #[test]

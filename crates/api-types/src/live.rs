@@ -40,6 +40,8 @@ pub struct LiveState {
     pub last_point_at: Option<DateTime<Utc>>,
     /// The last 50 events, oldest first.
     pub events: Vec<LiveEvent>,
+    /// The match is still scored live; false once decided or ended early (watchers stop).
+    pub is_live: bool,
     /// Where to confirm the result once complete (`/api/v1/matches/{id}/confirm`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm_url: Option<String>,
@@ -143,6 +145,7 @@ mod tests {
                 final_side1_points: None,
                 final_side2_points: None,
             }],
+            is_live: true,
             confirm_url: None,
         };
         let json = serde_json::to_value(&state).unwrap();

@@ -381,7 +381,8 @@ pub struct Match {
     pub auto_confirmed: bool,
     /// Display names of the unverified players that caused the auto-confirmation.
     pub auto_confirmed_because: Vec<String>,
-    /// Applied rating changes (empty until rated).
+    /// Rating change per player: applied once rated; while pending, what confirming now would
+    /// apply (`presentation` marks those `pending`); empty while unfinished or live.
     pub elo_changes: Vec<EloChange>,
     /// Scored live right now.
     pub is_live: bool,

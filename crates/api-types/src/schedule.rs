@@ -182,6 +182,38 @@ pub struct UpdateScheduledMatchRequest {
     pub notes: Option<Option<String>>,
 }
 
+/// A validated fixture edit; `None` leaves a field unchanged. The server still checks the
+/// permission, the date (`scheduled_date_in_past`) and that the fixture is not converted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FixtureChanges {
+    /// New day.
+    pub scheduled_date: Option<NaiveDate>,
+    /// New time.
+    pub scheduled_time: Option<NaiveTime>,
+    /// New location (`Some(None)` removes it).
+    pub location_id: Option<Option<i64>>,
+    /// New notes (`Some(None)` removes them).
+    pub notes: Option<Option<String>>,
+}
+
+impl TryFrom<&UpdateScheduledMatchRequest> for FixtureChanges {
+    type Error = FieldErrors;
+
+    fn try_from(request: &UpdateScheduledMatchRequest) -> Result<Self, Self::Error> {
+        let mut errors = FieldErrors::new();
+        let notes = request
+            .notes
+            .as_ref()
+            .map(|n| checked_text(&mut errors, "notes", n.as_deref(), false, NOTES_MAX));
+        errors.into_result(Self {
+            scheduled_date: request.scheduled_date,
+            scheduled_time: request.scheduled_time,
+            location_id: request.location,
+            notes,
+        })
+    }
+}
+
 /// `POST /scheduled-matches/{id}/convert`: the match gets the fixture's sides unchanged;
 /// `played_at` defaults to the scheduled date and time, best_of to 5, match_type to casual
 /// (tournament for championship fixtures).
@@ -411,6 +443,26 @@ mod tests {
             "side1": [1], "side2": [2]}"#;
         let parsed: CreateScheduledMatchRequest = serde_json::from_str(body).unwrap();
         assert_eq!(parsed, request(vec![1], vec![2]));
+    }
+
+    #[test]
+    fn a_fixture_edit_trims_notes_and_tells_absent_from_null() {
+        let body = r#"{"notes": "  bring balls  ", "location": null}"#;
+        let request: UpdateScheduledMatchRequest = serde_json::from_str(body).unwrap();
+        let changes = FixtureChanges::try_from(&request).unwrap();
+        assert_eq!(changes.notes, Some(Some("bring balls".into())));
+        assert_eq!(changes.location_id, Some(None));
+        assert_eq!(changes.scheduled_date, None);
+        let long = UpdateScheduledMatchRequest {
+            notes: Some(Some("x".repeat(NOTES_MAX + 1))),
+            ..UpdateScheduledMatchRequest::default()
+        };
+        assert_eq!(
+            FixtureChanges::try_from(&long)
+                .unwrap_err()
+                .codes_for("notes"),
+            ["field_too_long"]
+        );
     }
 
     #[test]

@@ -4,18 +4,17 @@ use std::fmt::Write;
 
 use anyhow::Context;
 use chrono::Utc;
+use ttstats_api_types::auth::{NewAccount, RegisterRequest};
 use ttstats_cache::{Cache, CacheConfig, Family};
-use ttstats_domain::account::{self, PersonalInfo};
+use ttstats_persistence::Db;
 use ttstats_persistence::check::{self, DriftReport};
-use ttstats_persistence::players::{self, NewPlayer};
 use ttstats_persistence::pool::PoolOptions;
 use ttstats_persistence::ratings::{self, RecalcReport};
 use ttstats_persistence::seed::{self, SeedReport};
-use ttstats_persistence::users::{self, NewUser};
-use ttstats_persistence::{Db, to_db};
 
-use crate::auth;
 use crate::config::Settings;
+use crate::error::ApiError;
+use crate::services::accounts::{self, AccountFlags};
 
 /// `ttstats user create` arguments.
 #[derive(Debug, clap::Args)]
@@ -56,62 +55,29 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<Vec<String>> {
     Ok(db.migrate().await?)
 }
 
-/// Creates a user and its player; returns (user id, player id).
+/// Creates a user and its player through the same validation and code path as registration
+/// (an unverified account gets its verification e-mail queued); returns (user id, player id).
 pub async fn create_user(settings: &Settings, args: &CreateUser) -> anyhow::Result<(i64, i64)> {
-    account::validate_username(&args.username).map_err(|e| anyhow::anyhow!("{e}"))?;
-    account::validate_email(&args.email).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let name = args
-        .player_name
-        .clone()
-        .unwrap_or_else(|| args.username.clone());
-    if let Err(problems) = account::validate_password(
-        &args.password,
-        &PersonalInfo {
-            username: &args.username,
-            email: &args.email,
-            name: &name,
-        },
-    ) {
-        let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        anyhow::bail!("password refused: {}", reasons.join("; "));
-    }
-    let hash = auth::hash_password(&args.password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let request = RegisterRequest {
+        username: args.username.clone(),
+        email: args.email.clone(),
+        password: args.password.clone(),
+        player_name: args.player_name.clone(),
+        ..RegisterRequest::default()
+    };
+    let new = NewAccount::try_from(&request).map_err(|errors| anyhow::anyhow!("{errors}"))?;
     let db = open(settings).await?;
-    let now = to_db(Utc::now());
-    let ids = db
-        .transaction(async |conn| {
-            let user = users::insert_user(
-                conn,
-                &NewUser {
-                    username: &args.username,
-                    email: &args.email,
-                    password_hash: &hash,
-                    is_admin: args.admin,
-                    is_active: true,
-                    email_verified_at: args.verified.then_some(now),
-                    created_at: now,
-                },
-            )
-            .await?;
-            let player = players::insert_player(
-                conn,
-                &NewPlayer {
-                    user_id: Some(user.0),
-                    name: &name,
-                    nickname: "",
-                    playing_style: "normal",
-                    notes: "",
-                    created_by_user_id: Some(user.0),
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-            .await?;
-            Ok((user.0, player.0))
-        })
+    let flags = AccountFlags {
+        is_admin: args.admin,
+        verified: args.verified,
+    };
+    let created = accounts::create_account(&db, settings, &new, flags, Utc::now())
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(ids)
+        .map_err(|e| match e {
+            ApiError::Domain(rule) => anyhow::anyhow!("{}: {rule}", rule.code()),
+            other => anyhow::anyhow!("{other}"),
+        })?;
+    Ok((created.user.id, created.player.row.id))
 }
 
 /// Replays every confirmed match (or reports what a replay would change).

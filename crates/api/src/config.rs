@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
+use crate::ratelimit::Limit;
+
 /// Effective settings of one process.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -27,6 +29,31 @@ pub struct Settings {
     pub static_dir: PathBuf,
     /// JWT signing secret; generated and kept in the data dir when unset.
     pub jwt_secret: Option<String>,
+    /// Absolute base URL of the site, without a trailing slash; e-mailed links start with it.
+    pub public_url: String,
+    /// Throttling limits (DOMAIN.md §4.3).
+    pub rate_limits: RateLimits,
+}
+
+/// Throttling limits; each variable reads `count/seconds`, e.g. `TTSTATS_SIGN_IN_LIMIT=5/900`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Failed sign-ins per IP and per account (`TTSTATS_SIGN_IN_LIMIT`, 5 per 15 min).
+    pub sign_in_failures: Limit,
+    /// Registrations per IP (`TTSTATS_REGISTER_LIMIT`, 5 per hour).
+    pub registrations: Limit,
+    /// Verification e-mails per account (`TTSTATS_VERIFICATION_EMAIL_LIMIT`, 3 per hour).
+    pub verification_emails: Limit,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            sign_in_failures: Limit::new(5, 15 * 60),
+            registrations: Limit::new(5, 60 * 60),
+            verification_emails: Limit::new(3, 60 * 60),
+        }
+    }
 }
 
 impl Settings {
@@ -60,6 +87,29 @@ impl Settings {
             Some("json") => true,
             Some(other) => bail!("TTSTATS_LOG_FORMAT={other:?}: expected pretty or json"),
         };
+        let limit = |name: &str, default: Limit| -> anyhow::Result<Limit> {
+            get(name).map_or(Ok(default), |value| {
+                Limit::parse(&value).with_context(|| {
+                    format!("{name}={value:?}: expected count/seconds, e.g. 5/900")
+                })
+            })
+        };
+        let defaults = RateLimits::default();
+        let rate_limits = RateLimits {
+            sign_in_failures: limit("TTSTATS_SIGN_IN_LIMIT", defaults.sign_in_failures)?,
+            registrations: limit("TTSTATS_REGISTER_LIMIT", defaults.registrations)?,
+            verification_emails: limit(
+                "TTSTATS_VERIFICATION_EMAIL_LIMIT",
+                defaults.verification_emails,
+            )?,
+        };
+        let public_url = get("TTSTATS_PUBLIC_URL")
+            .unwrap_or_else(|| "http://127.0.0.1:8080".into())
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!("TTSTATS_PUBLIC_URL={public_url:?}: expected an absolute http(s) URL");
+        }
         let settings = Self {
             bind: get("TTSTATS_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             data_dir,
@@ -73,6 +123,8 @@ impl Settings {
                 get("TTSTATS_STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()),
             ),
             jwt_secret: get("TTSTATS_JWT_SECRET"),
+            public_url,
+            rate_limits,
         };
         if settings.production {
             match settings.jwt_secret.as_deref() {
@@ -119,7 +171,9 @@ impl Settings {
         Ok(secret)
     }
 
-    /// Settings for tests: an ephemeral port and the given data dir.
+    /// Settings for tests: an ephemeral port, the given data dir, and per-IP limits high enough
+    /// that a test can register and sign in many users from 127.0.0.1 (throttling tests set
+    /// their own `rate_limits`).
     pub fn for_tests(data_dir: &std::path::Path) -> Self {
         let vars = [
             ("TTSTATS_BIND".to_owned(), "127.0.0.1:0".to_owned()),
@@ -129,7 +183,14 @@ impl Settings {
             ),
         ];
         match Self::from_vars(vars) {
-            Ok(s) => s,
+            Ok(s) => Self {
+                rate_limits: RateLimits {
+                    sign_in_failures: Limit::new(1000, 15 * 60),
+                    registrations: Limit::new(1000, 60 * 60),
+                    ..RateLimits::default()
+                },
+                ..s
+            },
             Err(e) => unreachable!("test settings are valid: {e}"),
         }
     }
@@ -208,6 +269,25 @@ mod tests {
             "postgres://app:***@db:5432/ttstats"
         );
         assert_eq!(redact("sqlite://./data/x.db"), "sqlite://./data/x.db");
+    }
+
+    #[test]
+    fn limits_and_the_public_url_have_defaults_and_can_be_set() {
+        let s = Settings::from_vars(vars(&[])).unwrap();
+        assert_eq!(s.public_url, "http://127.0.0.1:8080");
+        assert_eq!(s.rate_limits, RateLimits::default());
+        assert_eq!(s.rate_limits.sign_in_failures, Limit::new(5, 900));
+        let s = Settings::from_vars(vars(&[
+            ("TTSTATS_PUBLIC_URL", "https://tt.example.org/"),
+            ("TTSTATS_SIGN_IN_LIMIT", "3/60"),
+        ]))
+        .unwrap();
+        assert_eq!(s.public_url, "https://tt.example.org");
+        assert_eq!(s.rate_limits.sign_in_failures, Limit::new(3, 60));
+        let err = Settings::from_vars(vars(&[("TTSTATS_REGISTER_LIMIT", "often")])).unwrap_err();
+        assert!(err.to_string().contains("TTSTATS_REGISTER_LIMIT"));
+        let err = Settings::from_vars(vars(&[("TTSTATS_PUBLIC_URL", "example.org")])).unwrap_err();
+        assert!(err.to_string().contains("TTSTATS_PUBLIC_URL"));
     }
 
     #[test]

@@ -253,7 +253,13 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Domain(rule) => domain_status(rule),
-            Self::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            // The code is the first error's, so the status follows it (DOMAIN.md §6): a game
+            // after the winner in a new match is 409 `match_already_complete` like anywhere.
+            Self::Fields(errors) => errors
+                .first()
+                .map_or(StatusCode::UNPROCESSABLE_ENTITY, |e| {
+                    domain_status(&e.error)
+                }),
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Unauthenticated | Self::InvalidToken | Self::TokenReused => {
                 StatusCode::UNAUTHORIZED

@@ -26,7 +26,10 @@ enum Command {
     /// (sqlite://{data dir}/ttstats.db or postgres://…), REDIS_URL (unset = in-process cache
     /// only), TTSTATS_JWT_SECRET (generated into the data dir), TTSTATS_ENV (development |
     /// production), TTSTATS_LOG_FORMAT (pretty | json), TTSTATS_CACHE (on | off),
-    /// TTSTATS_CACHE_DEBUG_HEADERS (off | on), TTSTATS_STATIC_DIR (frontend/dist).
+    /// TTSTATS_CACHE_DEBUG_HEADERS (off | on), TTSTATS_STATIC_DIR (frontend/dist),
+    /// TTSTATS_PUBLIC_URL (http://127.0.0.1:8080; base of e-mailed links, which are also
+    /// logged while no SMTP sender exists), TTSTATS_SIGN_IN_LIMIT (5/900),
+    /// TTSTATS_REGISTER_LIMIT (5/3600), TTSTATS_VERIFICATION_EMAIL_LIMIT (3/3600).
     Serve {
         /// Listen address; overrides TTSTATS_BIND.
         #[arg(long)]
@@ -85,7 +88,8 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = Settings::from_env()?;
     telemetry::init(&settings);
-    let mut out = std::io::stdout().lock();
+    // Locked per command, never across `serve`: logs go to stdout too.
+    let mut out = std::io::stdout();
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Serve { bind } => {
             let settings = Settings {
@@ -118,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
             if fix && !report.is_clean() {
                 writeln!(out, "repaired")?;
             } else if !report.is_clean() {
-                drop(out);
+                out.flush()?;
                 std::process::exit(1);
             }
         }

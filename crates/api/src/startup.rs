@@ -1,6 +1,7 @@
 //! Builds the actix-web application from settings.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
@@ -17,6 +18,7 @@ use crate::config::Settings;
 use crate::error;
 use crate::metrics;
 use crate::openapi::ApiDoc;
+use crate::ratelimit::LocalRateLimiter;
 use crate::routes;
 use crate::state::AppState;
 use crate::telemetry;
@@ -77,6 +79,7 @@ impl Application {
             cache,
             settings: settings.clone(),
             jwt: JwtKeys::new(secret.as_bytes()),
+            limiter: Arc::new(LocalRateLimiter::new()),
         };
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;

@@ -2,10 +2,66 @@
 
 use diesel::SqliteConnection;
 use diesel_async::AsyncPgConnection;
-use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+use diesel_async::sync_connection_wrapper::{SpawnBlocking, SyncConnectionWrapper};
+use futures_util::future::BoxFuture;
 
 /// The SQLite connection type diesel-async pools.
-pub type SqliteConn = SyncConnectionWrapper<SqliteConnection>;
+pub type SqliteConn = SyncConnectionWrapper<SqliteConnection, WaitOnCancel>;
+
+/// Runs SQLite work on tokio's blocking pool like diesel-async's default, but a cancelled
+/// operation is waited for with a plain thread block instead of `block_in_place`, which panics
+/// on actix's current-thread workers when a request future is dropped mid-query (an extractor
+/// failing first, a client going away). Waiting is required: the connection must be idle
+/// before the pool looks at it again. The work runs on another thread, so blocking here for
+/// its few milliseconds cannot deadlock.
+pub struct WaitOnCancel(tokio::runtime::Handle);
+
+impl SpawnBlocking for WaitOnCancel {
+    fn spawn_blocking<'a, R>(
+        &mut self,
+        task: impl FnOnce() -> R + Send + 'static,
+    ) -> BoxFuture<'a, Result<R, Box<dyn std::error::Error + Send + Sync + 'static>>>
+    where
+        R: Send + 'static,
+    {
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let handle = self.0.spawn_blocking(move || {
+            let result = task();
+            // The receiver is gone when nobody had to wait; that is fine.
+            let _ = done.send(());
+            result
+        });
+        let guard = FinishGuard(Some(finished));
+        Box::pin(async move {
+            let result = handle.await.map_err(Into::into);
+            guard.disarm();
+            result
+        })
+    }
+
+    fn get_runtime() -> Self {
+        // Connections are only opened from inside the runtime (pool, migrations task).
+        Self(tokio::runtime::Handle::current())
+    }
+}
+
+/// Blocks in `Drop` until the blocking task has finished, unless disarmed.
+struct FinishGuard(Option<std::sync::mpsc::Receiver<()>>);
+
+impl FinishGuard {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for FinishGuard {
+    fn drop(&mut self) {
+        if let Some(finished) = self.0.take() {
+            // Returns when the task has sent, or at once when it panicked (sender dropped).
+            let _ = finished.recv();
+        }
+    }
+}
 
 /// A connection borrowed from a pool (or inside a transaction).
 pub enum Conn<'c> {

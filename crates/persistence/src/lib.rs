@@ -2,11 +2,16 @@
 
 #[macro_use]
 mod conn;
+pub mod championships;
 pub mod check;
 pub mod error;
+pub mod fixtures;
+pub mod live_writes;
 pub mod match_writes;
 pub mod matches;
 pub mod migrate;
+pub mod notifications;
+pub mod outbox;
 pub mod players;
 pub mod pool;
 pub mod queries;
@@ -17,6 +22,7 @@ pub mod seed;
 #[expect(clippy::expect_used, reason = "test support fails loudly")]
 pub mod testing;
 mod time;
+pub mod tokens;
 pub mod users;
 
 pub use conn::Conn;

@@ -11,13 +11,15 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use ttstats_domain::confirmation::{self, Completion, ConfirmContext, ConfirmOutcome};
 use ttstats_domain::scoring::{self, GameScore};
-use ttstats_domain::{BestOf, DomainError, MatchId, MatchKind, MatchType, PlayerId, Side, elo};
+use ttstats_domain::{
+    BestOf, ChampionshipId, DomainError, MatchId, MatchKind, MatchType, PlayerId, Side, elo,
+};
 
 use crate::conn::Conn;
 use crate::error::DbError;
 use crate::matches::{self, ConfirmationRow, MatchFull, NewGame, NewMatch, ParticipantRow};
 use crate::schema::{games, match_confirmations, match_participants, matches as m};
-use crate::{players, ratings, to_db};
+use crate::{championships, players, ratings, to_db};
 
 /// What a write did, for the response and for cache invalidation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,6 +77,14 @@ pub async fn create_match(
     for (game, _) in &input.games {
         scoring::add_game(&mut accepted, *game, input.best_of)?;
     }
+    let (side1_entry_id, side2_entry_id) = championships::fill_entry_links(
+        conn,
+        input.championship_id,
+        &input.side1,
+        &input.side2,
+        (input.side1_entry_id, input.side2_entry_id),
+    )
+    .await?;
     let new = NewMatch {
         kind: input.kind.as_str().to_owned(),
         best_of: i32::from(input.best_of.get()),
@@ -83,8 +93,8 @@ pub async fn create_match(
         location_id: input.location_id,
         notes: input.notes.clone(),
         championship_id: input.championship_id,
-        side1_entry_id: input.side1_entry_id,
-        side2_entry_id: input.side2_entry_id,
+        side1_entry_id,
+        side2_entry_id,
         created_by_user_id: input.created_by_user_id,
         created_at: to_db(now),
         updated_at: to_db(now),
@@ -200,6 +210,94 @@ pub async fn delete_game(
     settle(conn, full, true, now).await
 }
 
+/// Metadata changes of a match; `None` leaves a field alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MatchMetaChanges {
+    pub played_at: Option<DateTime<Utc>>,
+    pub match_type: Option<MatchType>,
+    pub best_of: Option<BestOf>,
+    /// `Some(None)` removes the location.
+    pub location_id: Option<Option<i64>>,
+    /// `Some(None)` removes the notes.
+    pub notes: Option<Option<String>>,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = m)]
+struct MetaColumns {
+    played_at: Option<chrono::NaiveDateTime>,
+    match_type: Option<String>,
+    best_of: Option<i32>,
+    #[expect(
+        clippy::option_option,
+        reason = "absent leaves the column, `Some(None)` sets it NULL"
+    )]
+    location_id: Option<Option<i64>>,
+    notes: Option<String>,
+}
+
+/// Changes a match's metadata under the editing rules of DOMAIN.md §3.3: live matches change
+/// nothing (`match_is_live`); confirmed and pending ones only location and notes
+/// (`match_locked`); best_of only while there are no games (`best_of_locked`); played_at at
+/// most 5 minutes ahead (`played_at_in_future`). A field sent with its current value is not a
+/// change. Permission checks are the caller's.
+pub async fn update_match_meta(
+    conn: &mut Conn<'_>,
+    id: MatchId,
+    changes: &MatchMetaChanges,
+    now: DateTime<Utc>,
+) -> Result<WriteOutcome, DbError> {
+    let full = lock_match(conn, id, now).await?;
+    let row = &full.row;
+    let played_at = changes.played_at.filter(|at| to_db(*at) != row.played_at);
+    let match_type = changes.match_type.filter(|t| *t != row.match_type());
+    let best_of = changes.best_of.filter(|b| *b != row.best_of());
+    let location_id = changes.location_id.filter(|l| *l != row.location_id);
+    let notes = changes
+        .notes
+        .as_ref()
+        .map(|n| n.clone().unwrap_or_default())
+        .filter(|n| *n != row.notes);
+    let any = played_at.is_some()
+        || match_type.is_some()
+        || best_of.is_some()
+        || location_id.is_some()
+        || notes.is_some();
+    if row.is_live && any {
+        return Err(DomainError::MatchIsLive.into());
+    }
+    let result_fields = played_at.is_some() || match_type.is_some() || best_of.is_some();
+    if result_fields && row.winner().is_some() {
+        // Pending and confirmed matches keep the result's setting; only location and notes.
+        return Err(if best_of.is_some() && !row.is_confirmed {
+            DomainError::BestOfLocked
+        } else {
+            DomainError::MatchLocked
+        }
+        .into());
+    }
+    if best_of.is_some() && !full.games.is_empty() {
+        return Err(DomainError::BestOfLocked.into());
+    }
+    if let Some(at) = played_at {
+        ttstats_domain::match_format::check_played_at(at, now)?;
+    }
+    if any {
+        let columns = MetaColumns {
+            played_at: played_at.map(to_db),
+            match_type: match_type.map(|t| t.as_str().to_owned()),
+            best_of: best_of.map(|b| i32::from(b.get())),
+            location_id,
+            notes,
+        };
+        db_run!(conn, |c| diesel::update(m::table.find(id.0))
+            .set(&columns)
+            .execute(c)
+            .await)?;
+    }
+    Ok(base_outcome(&full))
+}
+
 /// The caller's player confirms (DOMAIN.md §3.5); idempotent.
 pub async fn confirm_match(
     conn: &mut Conn<'_>,
@@ -277,7 +375,10 @@ pub async fn reevaluate_pending(
     Ok(outcomes)
 }
 
-async fn lock_match(
+/// Locks the match row (all writes to one match serialize on it) and loads the match;
+/// `NotFound` when it does not exist. Services lock before checking state-dependent
+/// permissions, so the state cannot change between the check and the write.
+pub async fn lock_match(
     conn: &mut Conn<'_>,
     id: MatchId,
     now: DateTime<Utc>,
@@ -303,7 +404,7 @@ fn check_game_write(full: &MatchFull) -> Result<(), DomainError> {
     }
 }
 
-async fn insert_game(
+pub(crate) async fn insert_game(
     conn: &mut Conn<'_>,
     match_id: i64,
     number: i32,
@@ -335,7 +436,7 @@ async fn insert_game(
     }
 }
 
-fn base_outcome(full: &MatchFull) -> WriteOutcome {
+pub(crate) fn base_outcome(full: &MatchFull) -> WriteOutcome {
     WriteOutcome {
         match_id: Some(full.id()),
         participants: full.player_ids(),
@@ -345,7 +446,7 @@ fn base_outcome(full: &MatchFull) -> WriteOutcome {
 
 /// Rewrites the cache columns from the games after a game write and runs the completion
 /// pipeline when the result is (still) complete (DOMAIN.md §3.4).
-async fn settle(
+pub(crate) async fn settle(
     conn: &mut Conn<'_>,
     mut full: MatchFull,
     games_altered: bool,
@@ -459,5 +560,8 @@ async fn become_confirmed(
     let history = elo::apply_confirmed_match(&mut aggregates, &full.record()?, now);
     players::write_aggregates(conn, &aggregates).await?;
     ratings::insert_history(conn, &history).await?;
+    if let Some(championship) = full.row.championship_id {
+        championships::complete_if_finished(conn, ChampionshipId(championship), now).await?;
+    }
     Ok(true)
 }

@@ -13,7 +13,12 @@ use ttstats_domain::{BestOf, DomainError, MatchId, MatchKind, MatchType, PlayerI
 use crate::conn::Conn;
 use crate::error::DbError;
 use crate::from_db;
-use crate::schema::{games, match_confirmations, match_participants, matches};
+use crate::players;
+use crate::ratings::EloHistoryRow;
+use crate::schema::{
+    championship_entry_members, elo_history, games, locations, match_confirmations,
+    match_participants, matches,
+};
 
 /// A `matches` row.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -419,4 +424,162 @@ pub async fn records_of(
             Ok((m.record()?, at))
         })
         .collect()
+}
+
+/// A `locations` row, as matches show it.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = locations)]
+pub struct LocationRow {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+}
+
+/// The locations among `ids`, by id (missing ids are absent).
+pub async fn locations_by_id(
+    conn: &mut Conn<'_>,
+    ids: &[i64],
+) -> Result<HashMap<i64, LocationRow>, DbError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<LocationRow> = db_run!(conn, |c| locations::table
+        .filter(locations::id.eq_any(ids))
+        .select(LocationRow::as_select())
+        .load(c)
+        .await)?;
+    Ok(rows.into_iter().map(|l| (l.id, l)).collect())
+}
+
+/// Whether the location exists.
+pub async fn location_exists(conn: &mut Conn<'_>, id: i64) -> Result<bool, DbError> {
+    let n = db_run!(conn, |c| locations::table
+        .filter(locations::id.eq(id))
+        .count()
+        .get_result::<i64>(c)
+        .await)?;
+    Ok(n > 0)
+}
+
+/// The `elo_history` rows of many matches, by match, each in application order.
+pub async fn history_of_matches(
+    conn: &mut Conn<'_>,
+    ids: &[MatchId],
+) -> Result<HashMap<MatchId, Vec<EloHistoryRow>>, DbError> {
+    let ids: Vec<i64> = ids.iter().map(|m| m.0).collect();
+    let mut by_match: HashMap<MatchId, Vec<EloHistoryRow>> = HashMap::new();
+    for chunk in ids.chunks(10_000) {
+        let rows: Vec<EloHistoryRow> = db_run!(conn, |c| elo_history::table
+            .filter(elo_history::match_id.eq_any(chunk))
+            .order(elo_history::id)
+            .select(EloHistoryRow::as_select())
+            .load(c)
+            .await)?;
+        for row in rows {
+            by_match.entry(MatchId(row.match_id)).or_default().push(row);
+        }
+    }
+    Ok(by_match)
+}
+
+/// Whether `player` entered the championship (DOMAIN.md §4.1: entrants see its matches).
+pub async fn is_championship_entrant(
+    conn: &mut Conn<'_>,
+    championship_id: i64,
+    player: PlayerId,
+) -> Result<bool, DbError> {
+    let n = db_run!(conn, |c| championship_entry_members::table
+        .filter(championship_entry_members::championship_id.eq(championship_id))
+        .filter(championship_entry_members::player_id.eq(player.0))
+        .count()
+        .get_result::<i64>(c)
+        .await)?;
+    Ok(n > 0)
+}
+
+// The matches awaiting `$player`'s own confirmation: complete, unconfirmed, not live, the
+// player takes part and has not confirmed.
+macro_rules! awaiting_confirmation_by {
+    ($player:expr) => {
+        matches::table
+            .filter(matches::winner_side.is_not_null())
+            .filter(matches::is_confirmed.eq(false))
+            .filter(matches::is_live.eq(false))
+            .filter(
+                matches::id.eq_any(
+                    match_participants::table
+                        .filter(match_participants::player_id.eq($player))
+                        .select(match_participants::match_id),
+                ),
+            )
+            .filter(diesel::dsl::not(
+                matches::id.eq_any(
+                    match_confirmations::table
+                        .filter(match_confirmations::player_id.eq($player))
+                        .select(match_confirmations::match_id),
+                ),
+            ))
+    };
+}
+
+/// A page of the matches awaiting `player`'s own confirmation, newest first (played_at,
+/// created_at, id), and their total. Only a verified player is a required confirmer
+/// (DOMAIN.md §3.5, §3.12), so an unverified one awaits nothing.
+pub async fn pending_for(
+    conn: &mut Conn<'_>,
+    player: PlayerId,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<MatchFull>, i64), DbError> {
+    let total = count_pending_for(conn, player).await?;
+    if total == 0 {
+        return Ok((Vec::new(), 0));
+    }
+    let rows = db_run!(conn, |c| awaiting_confirmation_by!(player.0)
+        .order((
+            matches::played_at.desc(),
+            matches::created_at.desc(),
+            matches::id.desc()
+        ))
+        .offset(offset)
+        .limit(limit)
+        .select(MatchRow::as_select())
+        .load(c)
+        .await)?;
+    Ok((load_children(conn, rows).await?, total))
+}
+
+/// How many matches await `player`'s own confirmation (the `pending_confirmations` badge).
+pub async fn count_pending_for(conn: &mut Conn<'_>, player: PlayerId) -> Result<i64, DbError> {
+    if players::verified_among(conn, &[player]).await?.is_empty() {
+        return Ok(0);
+    }
+    Ok(db_run!(conn, |c| awaiting_confirmation_by!(player.0)
+        .count()
+        .get_result::<i64>(c)
+        .await)?)
+}
+
+/// How many live matches `player` scores or plays in (the `live_matches` badge).
+pub async fn count_live_for(conn: &mut Conn<'_>, player: PlayerId) -> Result<i64, DbError> {
+    Ok(db_run!(conn, |c| matches::table
+        .filter(matches::is_live.eq(true))
+        .filter(
+            matches::scorekeeper_player_id
+                .eq(player.0)
+                .or(matches::id.eq_any(
+                    match_participants::table
+                        .filter(match_participants::player_id.eq(player.0))
+                        .select(match_participants::match_id),
+                )),
+        )
+        .count()
+        .get_result::<i64>(c)
+        .await)?)
+}
+
+/// Every player's rating (the badge rank compares against them; DOMAIN.md §3.12).
+pub async fn all_player_ratings(conn: &mut Conn<'_>) -> Result<Vec<i32>, DbError> {
+    use crate::schema::players as p;
+    Ok(db_run!(conn, |c| p::table.select(p::rating).load(c).await)?)
 }

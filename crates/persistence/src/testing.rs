@@ -119,6 +119,42 @@ impl TestDb {
     }
 }
 
+/// Runs raw SQL on `db`: setup the application has no write path for yet, or a state it never
+/// produces.
+pub async fn exec(db: &Db, sql: &str) {
+    db.run(async |conn| {
+        match conn {
+            crate::Conn::Pg(c) => c.batch_execute(sql).await?,
+            crate::Conn::Sqlite(c) => c.batch_execute(sql).await?,
+        }
+        Ok(())
+    })
+    .await
+    .expect("raw SQL");
+}
+
+/// The text column `v` of every row `sql` returns (`SELECT subject AS v FROM …`).
+pub async fn strings(db: &Db, sql: &str) -> Vec<String> {
+    use diesel::sql_types::Text;
+    use diesel_async::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        v: String,
+    }
+    let rows: Vec<Row> = db
+        .run(async |conn| {
+            Ok(match conn {
+                crate::Conn::Pg(c) => diesel::sql_query(sql).load(c).await?,
+                crate::Conn::Sqlite(c) => diesel::sql_query(sql).load(c).await?,
+            })
+        })
+        .await
+        .expect("raw query");
+    rows.into_iter().map(|r| r.v).collect()
+}
+
 /// `url` with its database name replaced.
 pub fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url

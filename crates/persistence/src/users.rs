@@ -7,7 +7,7 @@ use ttstats_domain::{DomainError, UserId};
 
 use crate::conn::Conn;
 use crate::error::DbError;
-use crate::schema::{notification_preferences, users};
+use crate::schema::{notification_preferences, players, users};
 use crate::to_db;
 
 /// A `users` row.
@@ -102,6 +102,20 @@ pub async fn find_by_login(conn: &mut Conn<'_>, login: &str) -> Result<Option<Us
         .optional())?)
 }
 
+/// The user with this e-mail address, case-insensitively.
+pub async fn find_by_email(conn: &mut Conn<'_>, email: &str) -> Result<Option<UserRow>, DbError> {
+    let email = email.trim().to_lowercase();
+    Ok(db_run!(conn, |c| users::table
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = ")
+                .bind::<diesel::sql_types::Text, _>(email.clone())
+        )
+        .select(UserRow::as_select())
+        .first(c)
+        .await
+        .optional())?)
+}
+
 /// A page of users by id.
 pub async fn list_users(
     conn: &mut Conn<'_>,
@@ -114,6 +128,24 @@ pub async fn list_users(
         .offset(offset)
         .limit(limit)
         .select(UserRow::as_select())
+        .load(c)
+        .await)?;
+    Ok((rows, total))
+}
+
+/// A page of users by id, each with its linked player's id, and the total.
+pub async fn list_users_with_player(
+    conn: &mut Conn<'_>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<(UserRow, Option<i64>)>, i64), DbError> {
+    let total = db_run!(conn, |c| users::table.count().get_result::<i64>(c).await)?;
+    let rows = db_run!(conn, |c| users::table
+        .left_join(players::table)
+        .order(users::id)
+        .offset(offset)
+        .limit(limit)
+        .select((UserRow::as_select(), players::id.nullable()))
         .load(c)
         .await)?;
     Ok((rows, total))

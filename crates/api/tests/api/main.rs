@@ -1,11 +1,14 @@
 //! Black-box tests over real HTTP against a spawned application.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
-#![expect(
-    clippy::allow_attributes,
-    reason = "the per-backend test macros glob-import their parent module"
-)]
 
+mod admin_users;
+mod auth;
+mod championships;
 mod cli;
 mod health;
 mod helpers;
+mod live;
+mod matches;
 mod openapi;
+mod players;
+mod schedule;

@@ -280,20 +280,21 @@ async fn viewer_matches(
 
 /// What visibility needs to know about a fixture's championship.
 #[derive(Debug, Clone, Default)]
-struct ChampionshipFacts {
+pub(crate) struct ChampionshipFacts {
     is_public: bool,
     created_by: Option<PlayerId>,
     entrants: Vec<PlayerId>,
 }
 
 /// The access facts of one fixture, borrowed for `can_view_fixture`.
-struct Access {
+#[derive(Debug, Clone)]
+pub(crate) struct Access {
     championship: Option<ChampionshipFacts>,
     participants: Vec<PlayerId>,
 }
 
 impl Access {
-    fn fixture(&self) -> FixtureAccess<'_> {
+    pub(crate) fn fixture(&self) -> FixtureAccess<'_> {
         FixtureAccess {
             participants: &self.participants,
             championship: self.championship.as_ref().map(|c| ChampionshipAccess {
@@ -306,7 +307,7 @@ impl Access {
 }
 
 /// Sides, championship facts, match state and win chances of the fixture rows.
-async fn complete_fixtures(
+pub(crate) async fn complete_fixtures(
     conn: &mut Conn<'_>,
     rows: Vec<FixtureRow>,
 ) -> Result<Vec<(FixtureView, Access)>, DbError> {

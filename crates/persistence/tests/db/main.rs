@@ -1,8 +1,13 @@
 //! Persistence tests; every test runs on SQLite and on PostgreSQL.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod accounts;
+mod championships;
 mod check;
 mod fixtures;
+mod fixtures_writes;
+mod live;
+mod match_meta;
 mod match_writes;
 mod migrations;
 mod queries;

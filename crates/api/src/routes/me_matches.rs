@@ -1,0 +1,60 @@
+//! `/me/pending` and `/me/badges`: the caller's confirmations to give and badge counts.
+
+use actix_web::{get, web};
+use ttstats_api_types::auth::BadgesResponse;
+use ttstats_api_types::matches::Match;
+use ttstats_api_types::{Page, PageQuery, ProblemDetails};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::services::matches;
+use crate::state::AppState;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(pending).service(badges);
+}
+
+/// The matches waiting for the caller's own confirmation, newest first.
+#[utoipa::path(
+    tag = "me",
+    params(PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "a page of matches", body = Page<Match>),
+        (status = 400, description = "`invalid_query_parameter`", body = ProblemDetails,
+            content_type = "application/problem+json"),
+        (status = 401, description = "not signed in", body = ProblemDetails,
+            content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/pending")]
+async fn pending(
+    user: AuthUser,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<Match>>, ApiError> {
+    let page = query.to_request()?;
+    Ok(web::Json(
+        matches::pending_for(&state.db, &user, page).await?,
+    ))
+}
+
+/// The caller's badges: confirmations to give, live matches, rank by rating.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the badges", body = BadgesResponse),
+        (status = 401, description = "not signed in", body = ProblemDetails,
+            content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/badges")]
+async fn badges(
+    user: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<web::Json<BadgesResponse>, ApiError> {
+    Ok(web::Json(matches::badges(&state.db, &user).await?))
+}
