@@ -5,6 +5,9 @@
 // env: BASE_URL, ADMIN_USER, ADMIN_PASSWORD, CHROMIUM (default /usr/bin/chromium)
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
 const ADMIN = { username: process.env.ADMIN_USER ?? 'admin', password: process.env.ADMIN_PASSWORD ?? '' };
@@ -20,6 +23,8 @@ const browser = await chromium.launch({
 });
 
 const results = [];
+const openPages = new Set();
+const artifacts = process.env.E2E_ARTIFACTS ?? join(tmpdir(), 'ttstats-e2e');
 const state = {};
 async function test(name, fn, { needs = [] } = {}) {
   const missing = needs.filter((n) => !state[n]);
@@ -36,6 +41,14 @@ async function test(name, fn, { needs = [] } = {}) {
   } catch (error) {
     results.push({ name, ok: false, error });
     console.log(`FAIL ${name}\n     ${String(error?.message ?? error).split('\n').slice(0, 6).join('\n     ')}`);
+    mkdirSync(artifacts, { recursive: true });
+    let i = 0;
+    for (const page of openPages) {
+      if (page.isClosed()) continue;
+      const file = join(artifacts, `${results.length}-${++i}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+      console.log(`     screenshot of ${page.url()}: ${file}`);
+    }
   }
 }
 
@@ -43,6 +56,7 @@ async function newPage(options = {}) {
   const context = await browser.newContext({ baseURL: BASE, ...options });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
+  openPages.add(page);
   page.on('pageerror', (e) => console.log(`     page error: ${e.message}`));
   return page;
 }
@@ -163,7 +177,12 @@ await test('record a match, see it pending, confirm it from the other account', 
   await alicePage.getByRole('button', { name: 'Save match' }).click();
   await alicePage.waitForURL(/\/matches\/\d+$/);
   state.matchPath = new URL(alicePage.url()).pathname;
+  // Every verified player confirms, the one who recorded it too.
+  await seeText(alicePage, `Waiting for ${alice.username}, ${bob.username} to confirm`);
+  await seeText(alicePage, '1', 'nav .badge');
+  await alicePage.getByRole('button', { name: 'Confirm result' }).click();
   await seeText(alicePage, `Waiting for ${bob.username} to confirm`);
+  await alicePage.locator('nav .badge').waitFor({ state: 'detached' });
   await seeText(alicePage, '3 – 1');
   await seeText(alicePage, 'Win probability');
 
@@ -211,7 +230,7 @@ await test('on a phone-sized screen the menu folds and nothing overflows', async
   await nav.getByText('Players').waitFor({ state: 'visible' });
   await nav.getByText('Players').click();
   await seeText(page, 'Players', 'h1');
-  assert.equal(await nav.isVisible(), false, 'the menu closes after navigating');
+  await nav.waitFor({ state: 'hidden' }); // the menu closes after navigating
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `the page is ${overflow}px wider than the screen`);
   await page.context().close();

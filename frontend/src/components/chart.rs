@@ -49,9 +49,11 @@ fn bounds(values: &[f64]) -> (f64, f64) {
 #[component]
 pub fn LineChart(#[prop(into)] title: String, points: Vec<(String, f64)>) -> impl IntoView {
     let values: Vec<f64> = points.iter().map(|p| p.1).collect();
-    let (lo, hi) = bounds(&values);
-    let (lo, hi) = (lo - 10.0, hi + 10.0);
+    let (min, max) = bounds(&values);
+    let (lo, hi) = (min - 10.0, max + 10.0);
     let scaled = scale(&values, lo, hi);
+    let y_of = |v: f64| scale(&[v], lo, hi)[0].1;
+    let (y_max, y_min) = (y_of(max) + 4.0, y_of(min) + 4.0);
     let line = points_attr(&scaled);
     let dots = scaled
         .iter()
@@ -74,8 +76,8 @@ pub fn LineChart(#[prop(into)] title: String, points: Vec<(String, f64)>) -> imp
         <figure class="chart">
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=desc>
                 <line class="axis" x1=PAD y1={HEIGHT - PAD} x2={WIDTH - PAD} y2={HEIGHT - PAD} />
-                <text class="tick" x="2" y=PAD>{format!("{:.0}", hi - 10.0)}</text>
-                <text class="tick" x="2" y={HEIGHT - PAD}>{format!("{:.0}", lo + 10.0)}</text>
+                <text class="tick" x="2" y=format!("{y_max:.1}")>{format!("{max:.0}")}</text>
+                <text class="tick" x="2" y=format!("{y_min:.1}")>{format!("{min:.0}")}</text>
                 <polyline class="line" points=line />
                 {dots}
             </svg>

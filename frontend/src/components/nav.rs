@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::state::use_session;
@@ -13,12 +13,6 @@ use crate::state::use_session;
 pub fn Nav() -> impl IntoView {
     let session = use_session();
     let open = RwSignal::new(false);
-    let location = use_location();
-    // Close the phone menu after every navigation.
-    Effect::new(move || {
-        location.pathname.track();
-        open.set(false);
-    });
     let pending = move || session.badges.get().map_or(0, |b| b.pending_confirmations);
     let navigate = use_navigate();
     let logout = move |_| {
@@ -44,7 +38,12 @@ pub fn Nav() -> impl IntoView {
             >
                 "Menu"
             </button>
-            <nav id="main-nav" class:open=move || open.get() aria-label="Main">
+            <nav
+                id="main-nav"
+                class:open=move || open.get()
+                aria-label="Main"
+                on:click=move |_| open.set(false)
+            >
                 <A href="/leaderboard">"Leaderboard"</A>
                 <A href="/players">"Players"</A>
                 <A href="/head-to-head">"Head-to-head"</A>
