@@ -9,6 +9,8 @@ pub mod players;
 pub mod schedule;
 pub mod stats;
 
+use std::fmt::Write;
+
 pub use client::ApiError;
 
 /// Encodes a query string from `(name, value)` pairs, skipping empty values.
@@ -35,7 +37,7 @@ pub fn encode(value: &str) -> String {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
             out.push(byte as char);
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out

@@ -24,9 +24,7 @@ impl Session {
         let me = LocalResource::new(move || {
             version.track();
             async move {
-                if client::tokens().is_none() {
-                    return None;
-                }
+                client::tokens()?;
                 api::auth::me().await.ok()
             }
         });

@@ -40,6 +40,16 @@ impl ApiError {
         }
     }
 
+    /// A 404 found without asking the server (e.g. a malformed id in the address).
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self {
+            status: 404,
+            code: "not_found".into(),
+            detail: detail.into(),
+            errors: BTreeMap::new(),
+        }
+    }
+
     /// The messages for `field` (empty when none).
     pub fn field(&self, field: &str) -> Vec<String> {
         self.errors.get(field).cloned().unwrap_or_default()
@@ -185,12 +195,14 @@ async fn send_raw(
         if response.ok() {
             return Ok(response);
         }
-        if response.status() == 401 && !retried && !path.starts_with("/auth/") {
-            if let Some(t) = used {
-                retried = true;
-                if refresh(&t).await {
-                    continue;
-                }
+        if response.status() == 401
+            && !retried
+            && !path.starts_with("/auth/")
+            && let Some(t) = used
+        {
+            retried = true;
+            if refresh(&t).await {
+                continue;
             }
         }
         return Err(problem(response).await);

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
@@ -20,7 +21,7 @@ pub fn Nav() -> impl IntoView {
         spawn_local(async move {
             api::auth::logout().await;
             session.changed();
-            navigate("/login", Default::default());
+            navigate("/login", NavigateOptions::default());
         });
     };
     let username = move || session.me.get().flatten().map(|m| m.user.username);

@@ -98,7 +98,7 @@ fn UserRow(u: UserAdminView, reload: RwSignal<u32>) -> impl IntoView {
             <td>
                 <label class="check">
                     <input type="checkbox" checked=value on:change=move |_| { update.dispatch(body); } />
-                    <span class="sr-only">{format!("{label} {}", id)}</span>
+                    <span class="sr-only">{format!("{label} {id}")}</span>
                 </label>
             </td>
         }

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Utc};
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use ttstats_api_types::players::Player;
@@ -145,7 +146,7 @@ fn Fixture(f: ScheduledMatch, reload: RwSignal<u32>) -> impl IntoView {
     });
     let cancel = Action::new_local(move |(): &()| async move { api::schedule::cancel(id).await });
     Effect::new(move || match convert.value().get() {
-        Some(Ok(m)) => navigate(&format!("/matches/{}", m.id), Default::default()),
+        Some(Ok(m)) => navigate(&format!("/matches/{}", m.id), NavigateOptions::default()),
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });

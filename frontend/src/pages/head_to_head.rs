@@ -1,6 +1,7 @@
 //! Head-to-head of two players (singles), with the margin chart; both players in the URL.
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use ttstats_api_types::stats::HeadToHead;
@@ -53,7 +54,7 @@ pub fn HeadToHeadPage() -> impl IntoView {
             view! {
                 <form class="filters" on:submit=move |ev| {
                     ev.prevent_default();
-                    navigate(&format!("/head-to-head?player1={}&player2={}", p1.get_untracked(), p2.get_untracked()), Default::default());
+                    navigate(&format!("/head-to-head?player1={}&player2={}", p1.get_untracked(), p2.get_untracked()), NavigateOptions::default());
                 }>
                     <div class="field"><PlayerSelect players=all.clone() value=p1 id="h2h-p1" label="Player" /></div>
                     <div class="field"><PlayerSelect players=all value=p2 id="h2h-p2" label="Opponent" /></div>
@@ -68,6 +69,7 @@ pub fn HeadToHeadPage() -> impl IntoView {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "one view of the whole comparison")]
 fn h2h_view(h: HeadToHead) -> impl IntoView {
     let (n1, n2) = (
         h.player1.display_name.clone(),

@@ -1,6 +1,7 @@
 //! The leaderboard; every filter lives in the URL, so a filtered view can be shared.
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use ttstats_api_types::stats::{Leaderboard, LeaderboardQuery};
@@ -13,6 +14,10 @@ use crate::format;
 
 /// `/leaderboard?kind=&period=&from=&to=&limit=`.
 #[component]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one view: the filter form and the table"
+)]
 pub fn LeaderboardPage() -> impl IntoView {
     super::set_title("Leaderboard");
     let query = use_query_map();
@@ -64,12 +69,13 @@ pub fn LeaderboardPage() -> impl IntoView {
             ("to", q.to),
             ("limit", q.limit),
         ]);
-        navigate(&format!("/leaderboard{qs}"), Default::default());
+        navigate(&format!("/leaderboard{qs}"), NavigateOptions::default());
     };
     let set_kind = set.clone();
     let set_period = set.clone();
     let set_from = set.clone();
     let set_to = set.clone();
+    let set_limit = set.clone();
     let get = move |f: fn(&LeaderboardQuery) -> Option<String>| {
         move || f(&current.get()).unwrap_or_default()
     };
@@ -103,6 +109,19 @@ pub fn LeaderboardPage() -> impl IntoView {
                     <option value="180d">"Last 180 days"</option>
                     <option value="365d">"Last 365 days"</option>
                     <option value="custom">"Custom…"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="lb-limit">"Show"</label>
+                <select
+                    id="lb-limit"
+                    prop:value=get(|q| q.limit.clone().or(Some(String::new())))
+                    on:change=move |ev| set_limit("limit", event_target_value(&ev))
+                >
+                    <option value="">"Top 10"</option>
+                    <option value="25">"Top 25"</option>
+                    <option value="50">"Top 50"</option>
+                    <option value="0">"Everyone"</option>
                 </select>
             </div>
             <Show when=custom>

@@ -1,6 +1,7 @@
 //! Sign in.
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use ttstats_api_types::auth::LoginRequest;
@@ -34,7 +35,7 @@ pub fn Login() -> impl IntoView {
                         .get("next")
                         .filter(|n| n.starts_with('/'))
                         .unwrap_or_else(|| "/".into());
-                    navigate(&next, Default::default());
+                    navigate(&next, NavigateOptions::default());
                 }
                 Err(e) => error.set(Some(e)),
             }

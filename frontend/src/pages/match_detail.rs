@@ -2,6 +2,7 @@
 //! probability, and the auto-confirmation notice.
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use ttstats_api_types::matches::{GameInput, Match, SideDelta, ValidGame};
@@ -26,12 +27,7 @@ pub fn MatchPage() -> impl IntoView {
         async move {
             match id {
                 Some(id) => api::matches::get(id).await,
-                None => Err(ApiError {
-                    status: 404,
-                    code: "not_found".into(),
-                    detail: "There is no such match.".into(),
-                    errors: Default::default(),
-                }),
+                None => Err(ApiError::not_found("There is no such match.")),
             }
         }
     });
@@ -287,7 +283,7 @@ fn DeleteMatch(id: i64, created_by: Option<i64>) -> impl IntoView {
     Effect::new(move || match delete.value().get() {
         Some(Ok(())) => {
             session.changed();
-            navigate("/", Default::default());
+            navigate("/", NavigateOptions::default());
         }
         Some(Err(e)) => error.set(Some(e)),
         None => {}

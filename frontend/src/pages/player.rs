@@ -2,6 +2,7 @@
 //! head-to-head shortcut.
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use ttstats_api_types::players::{EloHistoryItem, Player, PlayerStats};
 use ttstats_domain::streaks::StreakKind;
@@ -22,7 +23,7 @@ pub fn PlayerPage() -> impl IntoView {
         async move {
             match id {
                 Some(id) => api::players::get(id).await,
-                None => Err(not_found()),
+                None => Err(api::ApiError::not_found("There is no such player.")),
             }
         }
     });
@@ -31,15 +32,6 @@ pub fn PlayerPage() -> impl IntoView {
             super::set_title(&p.display_name);
             view! { <PlayerBody player=p /> }
         })}
-    }
-}
-
-fn not_found() -> api::ApiError {
-    api::ApiError {
-        status: 404,
-        code: "not_found".into(),
-        detail: "There is no such player.".into(),
-        errors: Default::default(),
     }
 }
 
@@ -171,7 +163,7 @@ fn H2hShortcut(player: i64) -> impl IntoView {
                     ev.prevent_default();
                     let o = other.get_untracked();
                     if !o.is_empty() {
-                        navigate(&format!("/head-to-head?player1={player}&player2={o}"), Default::default());
+                        navigate(&format!("/head-to-head?player1={player}&player2={o}"), NavigateOptions::default());
                     }
                 }>
                     <PlayerSelect players=others value=other id="h2h-opponent" label="Compare with" />

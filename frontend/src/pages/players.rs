@@ -1,6 +1,7 @@
 //! The players list with search (kept in the URL).
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use ttstats_api_types::Page;
@@ -34,7 +35,7 @@ pub fn Players() -> impl IntoView {
             ("search", Some(s)),
             ("page", (p > 1).then(|| p.to_string())),
         ]);
-        navigate(&format!("/players{qs}"), Default::default());
+        navigate(&format!("/players{qs}"), NavigateOptions::default());
     };
     let go_search = go.clone();
     view! {
@@ -83,7 +84,7 @@ fn list(
                     view! {
                         <li>
                             <A href=format!("/players/{}", p.id)>{p.display_name.clone()}</A>
-                            {(p.nickname != "" && p.nickname != p.name).then(|| view! { <span class="muted">" ("{p.name.clone()}")"</span> })}
+                            {(!p.nickname.is_empty() && p.nickname != p.name).then(|| view! { <span class="muted">" ("{p.name.clone()}")"</span> })}
                             <span class="rating">{p.rating}</span>
                             {p.is_guest.then(|| view! { <span class="tag">"guest"</span> })}
                         </li>

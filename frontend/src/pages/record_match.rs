@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use ttstats_api_types::matches::{CreateMatchRequest, GameInput, NewMatch};
@@ -136,10 +137,10 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
         .unwrap_or_default();
     let side1a = RwSignal::new(own);
     Effect::new(move || {
-        if let Some(id) = session.player_id() {
-            if side1a.get_untracked().is_empty() {
-                side1a.set(id.to_string());
-            }
+        if let Some(id) = session.player_id()
+            && side1a.get_untracked().is_empty()
+        {
+            side1a.set(id.to_string());
         }
     });
     let side1b = RwSignal::new(String::new());
@@ -246,7 +247,7 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
     Effect::new(move || match create.value().get() {
         Some(Ok(m)) => {
             session.changed();
-            navigate(&format!("/matches/{}", m.id), Default::default());
+            navigate(&format!("/matches/{}", m.id), NavigateOptions::default());
         }
         Some(Err(e)) => server_error.set(Some(e)),
         None => {}
@@ -268,7 +269,7 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
     let remove_row = move |_| {
         rows.update(|r| {
             r.pop();
-        })
+        });
     };
     let max_rows = move || parse_i64(&best_of.get()).unwrap_or(9).clamp(1, 9) as usize;
     let doubles = move || kind.get() == "doubles";
