@@ -3,7 +3,9 @@
 
 pub mod admin;
 pub mod auth;
+pub mod championships;
 pub mod client;
+pub mod live;
 pub mod matches;
 pub mod players;
 pub mod schedule;

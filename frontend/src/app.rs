@@ -6,8 +6,8 @@ use leptos_router::path;
 
 use crate::components::nav::Nav;
 use crate::pages::{
-    admin, calendar, head_to_head, home, leaderboard, login, match_detail, not_found, pending,
-    player, players, record_match, register, verify_email,
+    admin, calendar, championships, head_to_head, home, leaderboard, live, login, match_detail,
+    not_found, pending, player, players, record_match, register, verify_email,
 };
 use crate::state::Session;
 
@@ -29,6 +29,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/players/:id") view=player::PlayerPage />
                     <Route path=path!("/matches/new") view=record_match::RecordMatch />
                     <Route path=path!("/matches/:id") view=match_detail::MatchPage />
+                    <Route path=path!("/matches/:id/live") view=live::LiveScore />
+                    <Route path=path!("/championships") view=championships::Championships />
+                    <Route path=path!("/championships/:id") view=championships::ChampionshipPage />
                     <Route path=path!("/pending") view=pending::Pending />
                     <Route path=path!("/head-to-head") view=head_to_head::HeadToHeadPage />
                     <Route path=path!("/calendar") view=calendar::CalendarPage />

@@ -2,9 +2,11 @@
 
 pub mod admin;
 pub mod calendar;
+pub mod championships;
 pub mod head_to_head;
 pub mod home;
 pub mod leaderboard;
+pub mod live;
 pub mod login;
 pub mod match_detail;
 pub mod not_found;

@@ -153,10 +153,8 @@ mod tests {
     #[test]
     fn scaling_puts_the_minimum_at_the_bottom_and_the_maximum_at_the_top() {
         let pts = scale(&[1500.0, 1520.0, 1510.0], 1500.0, 1520.0);
-        assert_eq!(pts[0], (PAD, HEIGHT - PAD));
-        assert_eq!(pts[1], (WIDTH / 2.0, PAD));
-        assert_eq!(pts[2].0, WIDTH - PAD);
-        assert_eq!(points_attr(&pts[..1]), "28.0,172.0");
+        // Bottom-left, top-middle, right edge at mid height (WIDTH 600, HEIGHT 200, PAD 28).
+        assert_eq!(points_attr(&pts), "28.0,172.0 300.0,28.0 572.0,100.0");
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub fn Nav() -> impl IntoView {
                 <A href="/players">"Players"</A>
                 <A href="/head-to-head">"Head-to-head"</A>
                 <A href="/calendar">"Calendar"</A>
+                <A href="/championships">"Championships"</A>
                 <Show when=move || session.signed_in()>
                     <A href="/matches/new">"Record match"</A>
                     <A href="/pending">

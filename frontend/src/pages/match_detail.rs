@@ -118,6 +118,7 @@ fn MatchBody(m: Match, reload: RwSignal<u32>) -> impl IntoView {
                 <span class:winner={winner == Some(2)}>{names(m.side2.clone())}</span>
             </h1>
             <p class="status" class:pending={!m.is_confirmed} role="status">{status}</p>
+            {m.is_live.then(|| view! { <p><A href=format!("/matches/{id}/live")>"Live scoreboard"</A></p> })}
             {m.auto_confirmed.then(|| {
                 let because = m.auto_confirmed_because.join(", ");
                 view! {

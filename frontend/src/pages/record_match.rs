@@ -131,6 +131,7 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
     let match_type = RwSignal::new("casual".to_owned());
     let played_at = RwSignal::new(String::new());
     let notes = RwSignal::new(String::new());
+    let live = RwSignal::new(false);
     let own = session
         .player_id()
         .map(|id| id.to_string())
@@ -162,7 +163,8 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
         };
         let mut games = Vec::new();
         let mut states = Vec::new();
-        for row in rows.get() {
+        let live = live.get();
+        for row in rows.get().into_iter().filter(|_| !live) {
             let (a, b) = (row.side1.get(), row.side2.get());
             let state = match (a.trim().is_empty(), b.trim().is_empty()) {
                 (true, true) => RowState::Empty,
@@ -192,6 +194,7 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
                 side1: side(side1a, side1b),
                 side2: side(side2a, side2b),
                 games,
+                live,
                 ..CreateMatchRequest::default()
             },
             rows: states,
@@ -247,7 +250,11 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
     Effect::new(move || match create.value().get() {
         Some(Ok(m)) => {
             session.changed();
-            navigate(&format!("/matches/{}", m.id), NavigateOptions::default());
+            let page = if m.is_live { "/live" } else { "" };
+            navigate(
+                &format!("/matches/{}{page}", m.id),
+                NavigateOptions::default(),
+            );
         }
         Some(Err(e)) => server_error.set(Some(e)),
         None => {}
@@ -328,7 +335,14 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
                     </div>
                 </div>
             </fieldset>
-            <fieldset>
+            <Show when=move || !doubles()>
+                <label class="check">
+                    <input type="checkbox" bind:checked=live />
+                    " Score it live, point by point (instead of entering the games)"
+                </label>
+                <FieldMessages error=shown field="live" />
+            </Show>
+            <fieldset class:hidden=move || live.get()>
                 <legend>"Games"</legend>
                 <p class="muted">"Points per game, side 1 first. Leave unplayed games blank."</p>
                 <ol class="games">

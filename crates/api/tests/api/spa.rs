@@ -1,6 +1,8 @@
 //! The built SPA: history fallback, caching headers, precompressed assets, API 404s.
 
-use crate::helpers::{Backend, spawn_app_with};
+use ttstats_persistence::Backend;
+
+use crate::helpers::spawn_app_with;
 
 const WASM: &str = "ttstats-frontend-0123456789abcdef_bg.wasm";
 
