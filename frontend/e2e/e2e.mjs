@@ -220,6 +220,19 @@ await test('the player page shows rating, streak and the Elo chart', async () =>
   await seeText(alicePage, 'Rating after each rated match');
 }, { needs: ['confirmed'] });
 
+await test('the calendar shows the month and a newly scheduled fixture', async () => {
+  await alicePage.goto('/calendar');
+  const month = new Date().toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+  await seeText(alicePage, month, 'h2');
+  const next = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+  await alicePage.getByLabel('Date').fill(next);
+  const side2 = alicePage.getByLabel('Side 2');
+  await side2.locator('option', { hasText: bob.username }).waitFor({ state: 'attached' });
+  await side2.selectOption(await side2.locator('option', { hasText: bob.username }).getAttribute('value'));
+  await alicePage.getByRole('button', { name: 'Schedule' }).click();
+  await seeText(alicePage, `${next} 18:00 · ${alice.username} vs ${bob.username}`);
+}, { needs: ['registered'] });
+
 await test('on a phone-sized screen the menu folds and nothing overflows', async () => {
   const page = await newPage({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
   await page.goto('/leaderboard');

@@ -186,6 +186,13 @@ fn ScheduleForm(reload: RwSignal<u32>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let side2 = RwSignal::new(String::new());
+    Effect::new(move || {
+        if let Some(id) = session.player_id()
+            && side1.get_untracked().is_empty()
+        {
+            side1.set(id.to_string());
+        }
+    });
     let notes = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let schedule = Action::new_local(move |body: &CreateScheduledMatchRequest| {
