@@ -16,14 +16,25 @@ run *ARGS: setup
     scripts/build-frontend.sh
     cargo run --release -p ttstats-api --bin ttstats -- serve {{ARGS}}
 
-# Every check and test: format, lints, wasm build of the shared crates, unit and integration tests.
+# Every check and test: format, lints, wasm build of the shared crates, unit and integration
+# tests, then the SPA end to end in headless Chromium.
 test: setup
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy -p ttstats-frontend --target wasm32-unknown-unknown -- -D warnings
     cargo build -p ttstats-domain -p ttstats-api-types --target wasm32-unknown-unknown
     scripts/check-layering.sh
     scripts/check-deploy.sh
     scripts/test.sh
+    scripts/e2e.sh
+
+# Build the SPA into frontend/dist (trunk, release, offline).
+frontend:
+    scripts/build-frontend.sh
+
+# The SPA end-to-end test alone (builds what is missing, starts a throwaway server).
+e2e:
+    scripts/e2e.sh
 
 # Format the code.
 fmt:
@@ -32,6 +43,7 @@ fmt:
 # Lints as CI runs them.
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy -p ttstats-frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Benchmarks (writes docs/benchmarks.md).
 bench:

@@ -14,3 +14,4 @@ mod operations;
 mod players;
 mod schedule;
 mod snapshots;
+mod spa;

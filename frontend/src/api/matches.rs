@@ -1,0 +1,45 @@
+//! Matches, confirmation and projections.
+
+use gloo_net::http::Method;
+use ttstats_api_types::Page;
+use ttstats_api_types::matches::{CreateMatchRequest, Match, Projection};
+
+use super::client::{self, ApiError};
+
+/// `POST /matches`.
+pub async fn create(body: &CreateMatchRequest) -> Result<Match, ApiError> {
+    client::send(Method::POST, "/matches", Some(body)).await
+}
+
+/// `GET /matches/{id}`.
+pub async fn get(id: i64) -> Result<Match, ApiError> {
+    client::get(&format!("/matches/{id}")).await
+}
+
+/// `POST /matches/{id}/confirm`.
+pub async fn confirm(id: i64) -> Result<Match, ApiError> {
+    client::send::<(), _>(Method::POST, &format!("/matches/{id}/confirm"), None).await
+}
+
+/// `DELETE /matches/{id}`.
+pub async fn delete(id: i64) -> Result<(), ApiError> {
+    client::send_no_content::<()>(Method::DELETE, &format!("/matches/{id}"), None).await
+}
+
+/// `GET /matches/{id}/projection`.
+pub async fn projection(id: i64) -> Result<Projection, ApiError> {
+    client::get(&format!("/matches/{id}/projection")).await
+}
+
+/// `GET /me/pending`: matches waiting for the caller's confirmation.
+pub async fn pending(page: u32) -> Result<Page<Match>, ApiError> {
+    client::get(&format!("/me/pending?page={page}")).await
+}
+
+/// `POST /matches/{id}/games`.
+pub async fn add_game(
+    id: i64,
+    game: &ttstats_api_types::matches::GameInput,
+) -> Result<(), ApiError> {
+    client::send_no_content(Method::POST, &format!("/matches/{id}/games"), Some(game)).await
+}

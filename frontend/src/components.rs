@@ -1,0 +1,8 @@
+//! Widgets shared by several pages.
+
+pub mod chart;
+pub mod loading;
+pub mod match_card;
+pub mod nav;
+pub mod player_select;
+pub mod problem_view;

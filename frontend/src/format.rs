@@ -1,0 +1,55 @@
+//! Small display helpers shared by the pages.
+
+use chrono::{DateTime, Utc};
+
+/// `2026-03-01 18:30` (UTC, as stored).
+pub fn date_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `2026-03-01`.
+pub fn date(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d").to_string()
+}
+
+/// A signed change: `+12`, `−3`, `±0`.
+pub fn signed(change: i32) -> String {
+    match change {
+        0 => "±0".into(),
+        c if c > 0 => format!("+{c}"),
+        c => format!("−{}", c.unsigned_abs()),
+    }
+}
+
+/// A percentage with one decimal when needed: `66.7%`, `50%`.
+pub fn percent(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    if (rounded - rounded.round()).abs() < f64::EPSILON {
+        format!("{rounded:.0}%")
+    } else {
+        format!("{rounded:.1}%")
+    }
+}
+
+/// A whole-number parse of a form field; `None` when blank or not a number.
+pub fn parse_i64(value: &str) -> Option<i64> {
+    value.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_changes_use_a_real_minus_sign() {
+        assert_eq!(signed(12), "+12");
+        assert_eq!(signed(-3), "−3");
+        assert_eq!(signed(0), "±0");
+    }
+
+    #[test]
+    fn percentages_drop_a_zero_decimal() {
+        assert_eq!(percent(50.0), "50%");
+        assert_eq!(percent(66.666), "66.7%");
+    }
+}
