@@ -12,3 +12,4 @@ mod matches;
 mod openapi;
 mod players;
 mod schedule;
+mod stats;
