@@ -10,6 +10,7 @@ pub mod matches;
 pub mod operations;
 pub mod players;
 pub mod schedule;
+pub mod stats;
 
 use ttstats_persistence::DbError;
 

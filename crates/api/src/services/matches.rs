@@ -425,7 +425,10 @@ fn game_number(number: i64) -> Result<i32, ApiError> {
 }
 
 /// Loads what the views of `fulls` refer to.
-async fn context(conn: &mut Conn<'_>, fulls: &[MatchFull]) -> Result<MatchContext, DbError> {
+pub(crate) async fn context(
+    conn: &mut Conn<'_>,
+    fulls: &[MatchFull],
+) -> Result<MatchContext, DbError> {
     let mut ids: Vec<PlayerId> = fulls.iter().flat_map(MatchFull::player_ids).collect();
     ids.sort_unstable();
     ids.dedup();

@@ -15,3 +15,4 @@ mod players;
 mod schedule;
 mod snapshots;
 mod spa;
+mod stats;
