@@ -23,6 +23,7 @@ Prints one line per problem and exits 1 when there is any.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -451,6 +452,14 @@ def check_tool_versions(dockerfile: str) -> None:
     scripts = "\n".join(
         p.read_text() for p in sorted((ROOT / "scripts").glob("*.sh")) if p.name != "check-deploy.sh"
     )
+    # npm installs binaryen from the SPA's package.json when it exists: that pin is the local one.
+    package = ROOT / "frontend" / "package.json"
+    if package.exists():
+        pinned = json.loads(package.read_text()).get("devDependencies", {}) | json.loads(
+            package.read_text()
+        ).get("dependencies", {})
+        if "binaryen" in pinned:
+            scripts = re.sub(r"binaryen", "binary-en", scripts) + f"\nbinaryen@{pinned['binaryen'].lstrip('^~=')}"
     for tool, arg, pattern in (
         ("trunk", "TRUNK_VERSION", r"trunk\b[^\n]*?(\d+\.\d+\.\d+)"),
         ("binaryen", "BINARYEN_VERSION", r"binaryen@?[^\n]*?(\d+(?:\.\d+)*)"),
