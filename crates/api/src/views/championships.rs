@@ -7,9 +7,8 @@ use ttstats_api_types::championships::{
     StandingRow,
 };
 use ttstats_api_types::locations::Location;
-use ttstats_api_types::players::{Player, PlayingStyle};
 use ttstats_domain::championship::{self as rules, ChampionshipStatus as Status, MatrixCell};
-use ttstats_domain::player::{PlayerName, display_name, side_label};
+use ttstats_domain::player::{PlayerName, side_label};
 use ttstats_domain::{PlayerId, Side};
 use ttstats_persistence::championships::{ChampionshipDetail, ChampionshipEntry};
 use ttstats_persistence::from_db;
@@ -110,29 +109,13 @@ fn entry(detail: &ChampionshipDetail, e: &ChampionshipEntry) -> Entry {
         players: label_order
             .iter()
             .filter_map(|id| detail.players.get(id))
-            .map(player)
+            .map(super::player_view)
             .collect(),
         seed: e.row.seed.and_then(|s| u32::try_from(s).ok()),
     }
 }
 
 /// API.md `Player`.
-fn player(p: &PlayerView) -> Player {
-    let row = &p.row;
-    Player {
-        id: row.id,
-        name: row.name.clone(),
-        nickname: row.nickname.clone(),
-        display_name: display_name(&row.name, &row.nickname).to_owned(),
-        rating: row.rating,
-        peak_rating: row.peak_rating,
-        rated_matches: u32::try_from(row.rated_matches).unwrap_or(0),
-        verified: p.verified,
-        is_guest: p.is_guest(),
-        playing_style: PlayingStyle::parse(&row.playing_style).unwrap_or_default(),
-    }
-}
-
 fn cell(c: &MatrixCell) -> ResultCell {
     let played = |status, match_id: ttstats_domain::MatchId, score: &str, won| ResultCell {
         status,
