@@ -55,11 +55,18 @@ impl ApiError {
         self.errors.get(field).cloned().unwrap_or_default()
     }
 
-    /// Messages for fields not in `shown`, so nothing the server said is lost.
+    /// Messages for fields not in `shown` (an entry ending in `*` is a prefix), so nothing the
+    /// server said is lost.
     pub fn other_fields(&self, shown: &[&str]) -> Vec<(String, String)> {
+        let is_shown = |field: &str| {
+            shown.iter().any(|s| match s.strip_suffix('*') {
+                Some(prefix) => field.starts_with(prefix),
+                None => *s == field,
+            })
+        };
         self.errors
             .iter()
-            .filter(|(field, _)| !shown.contains(&field.as_str()))
+            .filter(|(field, _)| !is_shown(field))
             .flat_map(|(field, messages)| messages.iter().map(|m| (field.clone(), m.clone())))
             .collect()
     }
