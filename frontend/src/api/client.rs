@@ -1,6 +1,7 @@
 //! HTTP plumbing: base path, bearer token with one transparent refresh, abort of in-flight
 //! reads when their owner is cleaned up, and problem+json → [`ApiError`].
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -99,6 +100,15 @@ impl From<&FieldErrors> for ApiError {
             errors: errors.to_map(),
         }
     }
+}
+
+thread_local! {
+    static SIGNED_OUT: RefCell<Option<Box<dyn Fn()>>> = RefCell::new(None);
+}
+
+/// Registers what to do when the session ends by itself (the refresh token was refused).
+pub fn on_signed_out(f: impl Fn() + 'static) {
+    SIGNED_OUT.with(|s| *s.borrow_mut() = Some(Box::new(f)));
 }
 
 /// The stored token pair, if signed in.
@@ -244,6 +254,11 @@ async fn refresh(used: &TokenResponse) -> bool {
                 return true;
             }
             set_tokens(None);
+            SIGNED_OUT.with(|s| {
+                if let Some(f) = &*s.borrow() {
+                    f();
+                }
+            });
             false
         }
     }
