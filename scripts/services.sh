@@ -49,6 +49,8 @@ case "${1:-}" in
   stop)
     if [ -f "$pg_dir/data/postmaster.pid" ]; then as_pg pg_ctl -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true; fi
     if [ -f "$root/redis.pid" ]; then kill "$(cat "$root/redis.pid")" 2>/dev/null || true; rm -f "$root/redis.pid"; fi
+    # Every test leaves a database behind; the cluster is throwaway, so free the disk.
+    rm -rf "$pg_dir"
     ;;
   *) echo "usage: $0 start|stop" >&2; exit 2 ;;
 esac

@@ -73,7 +73,96 @@ where
         }
         _ => (cached.bytes.clone(), cached.etag.clone()),
     };
-    let not_modified = if_none_match(req, &etag);
+    Ok(finish(
+        req,
+        state,
+        body,
+        &etag,
+        cached.source,
+        cached.compute_time,
+        started,
+    ))
+}
+
+/// One part of a composed response (see [`respond_parts`]), read through the cache, or
+/// computed afresh when an admin asks to bypass it.
+pub async fn part<F, Fut>(
+    req: &HttpRequest,
+    state: &AppState,
+    key: &Key,
+    is_admin: bool,
+    compute: F,
+) -> Result<Cached, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Vec<u8>, ApiError>>,
+{
+    if wants_bypass(req, is_admin) {
+        state.cache.bypass(compute).await
+    } else {
+        state.cache.get_or_compute(key, compute).await
+    }
+}
+
+/// Answers with one JSON object made of the members of every part, in order. `X-Cache` tells
+/// the weakest source among the parts (any bypass, else any miss, else any L2 hit).
+pub fn respond_parts(
+    req: &HttpRequest,
+    state: &AppState,
+    parts: &[Cached],
+    started: Instant,
+) -> Result<HttpResponse, ApiError> {
+    let mut body = b"{}".to_vec();
+    for p in parts {
+        body = merge(&body, &p.bytes)?;
+    }
+    let etag = ttstats_cache::etag(&body);
+    let source = parts
+        .iter()
+        .map(|p| p.source)
+        .max_by_key(|s| match s {
+            Source::HitL1 => 0,
+            Source::HitL2 => 1,
+            Source::Miss => 2,
+            Source::Bypass => 3,
+        })
+        .unwrap_or(Source::Bypass);
+    let compute_time = parts
+        .iter()
+        .filter_map(|p| p.compute_time)
+        .reduce(|a, b| a + b);
+    Ok(finish(
+        req,
+        state,
+        actix_web::web::Bytes::from(body),
+        &etag,
+        source,
+        compute_time,
+        started,
+    ))
+}
+
+/// Serializes `value` without the members `fields` (those are spliced in per request).
+pub fn to_bytes_without(value: &impl Serialize, fields: &[&str]) -> Result<Vec<u8>, ApiError> {
+    let mut value = serde_json::to_value(value).map_err(|e| ApiError::Internal(e.into()))?;
+    if let Some(object) = value.as_object_mut() {
+        for field in fields {
+            object.remove(*field);
+        }
+    }
+    to_bytes(&value)
+}
+
+fn finish(
+    req: &HttpRequest,
+    state: &AppState,
+    body: actix_web::web::Bytes,
+    etag: &str,
+    source: Source,
+    compute_time: Option<std::time::Duration>,
+    started: Instant,
+) -> HttpResponse {
+    let not_modified = if_none_match(req, etag);
     let mut response = if not_modified {
         HttpResponse::NotModified()
     } else {
@@ -82,10 +171,13 @@ where
     response
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .insert_header(("X-Cache", cached.source.as_str()))
-        .insert_header(("Server-Timing", server_timing(&cached, started)));
+        .insert_header(("X-Cache", source.as_str()))
+        .insert_header((
+            "Server-Timing",
+            server_timing(source, compute_time, started),
+        ));
     if state.settings.cache_debug_headers {
-        let hit = matches!(cached.source, Source::HitL1 | Source::HitL2);
+        let hit = matches!(source, Source::HitL1 | Source::HitL2);
         response
             .insert_header(("X-Cache-Hits", u8::from(hit).to_string()))
             .insert_header(("X-Cache-Misses", u8::from(!hit).to_string()))
@@ -95,11 +187,11 @@ where
             ));
     }
     if not_modified {
-        return Ok(response.finish());
+        return response.finish();
     }
-    Ok(response
+    response
         .content_type(HeaderValue::from_static("application/json"))
-        .body(body))
+        .body(body)
 }
 
 fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
@@ -112,17 +204,44 @@ fn if_none_match(req: &HttpRequest, etag: &str) -> bool {
         })
 }
 
-fn server_timing(cached: &Cached, started: Instant) -> String {
+fn server_timing(
+    source: Source,
+    compute_time: Option<std::time::Duration>,
+    started: Instant,
+) -> String {
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
-    let db = cached
-        .compute_time
+    let db = compute_time
         .map(|took| format!(", db;dur={:.3}", ms(took)))
         .unwrap_or_default();
     format!(
         "cache;desc=\"{}\"{db}, total;dur={:.3}",
-        cached.source.as_str(),
+        source.as_str(),
         ms(started.elapsed())
     )
+}
+
+/// The members of two serialized JSON objects in one object, without re-parsing either.
+fn merge(first: &[u8], second: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let members = |object: &[u8]| -> Result<Vec<u8>, ApiError> {
+        let start = object.iter().position(|b| *b == b'{');
+        let end = object.iter().rposition(|b| *b == b'}');
+        match (start, end) {
+            (Some(s), Some(e)) if s < e => Ok(object[s + 1..e].trim_ascii().to_vec()),
+            _ => Err(ApiError::Internal(anyhow::anyhow!(
+                "cached value is not an object"
+            ))),
+        }
+    };
+    let (head, tail) = (members(first)?, members(second)?);
+    let mut out = Vec::with_capacity(head.len() + tail.len() + 3);
+    out.push(b'{');
+    out.extend_from_slice(&head);
+    if !head.is_empty() && !tail.is_empty() {
+        out.push(b',');
+    }
+    out.extend_from_slice(&tail);
+    out.push(b'}');
+    Ok(out)
 }
 
 /// Appends `fields` to a serialized JSON object without re-serializing the rest.
@@ -156,6 +275,22 @@ fn splice(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merged_parts_give_one_object_with_every_member() {
+        let merge_all = |parts: &[&[u8]]| -> serde_json::Value {
+            let mut body = b"{}".to_vec();
+            for p in parts {
+                body = merge(&body, p).unwrap();
+            }
+            serde_json::from_slice(&body).unwrap()
+        };
+        assert_eq!(
+            merge_all(&[br#"{"a":1}"#, b"{}", br#"{"b":{"c":[2]}}"#]),
+            serde_json::json!({"a":1,"b":{"c":[2]}})
+        );
+        assert_eq!(merge_all(&[b"{}"]), serde_json::json!({}));
+    }
 
     #[test]
     fn spliced_fields_give_valid_json_with_every_member() {

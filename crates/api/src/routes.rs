@@ -12,6 +12,7 @@ pub mod operations;
 pub mod players;
 pub mod schedule;
 pub mod spa;
+pub mod stats;
 
 /// Everything under `/api/v1`.
 pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -24,5 +25,6 @@ pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(admin::configure)
         .configure(schedule::configure)
         .configure(live::configure)
-        .configure(championships::configure);
+        .configure(championships::configure)
+        .configure(stats::configure);
 }

@@ -4,11 +4,13 @@
 pub mod accounts;
 pub mod admin_users;
 pub mod championships;
+pub mod invalidate;
 pub mod live;
 pub mod matches;
 pub mod operations;
 pub mod players;
 pub mod schedule;
+pub mod stats;
 
 use ttstats_persistence::DbError;
 

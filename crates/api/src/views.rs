@@ -24,6 +24,7 @@ pub mod accounts;
 pub mod championships;
 pub mod live;
 pub mod schedule;
+pub mod stats;
 
 /// Who is looking: decides what is visible and the per-viewer flags.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

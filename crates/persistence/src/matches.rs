@@ -257,6 +257,18 @@ pub async fn load_match(conn: &mut Conn<'_>, id: MatchId) -> Result<MatchFull, D
     loaded.pop().ok_or(DbError::NotFound)
 }
 
+/// The matches of `ids` with their children, in the order of `ids`; unknown ids are skipped.
+pub async fn load_matches(conn: &mut Conn<'_>, ids: &[MatchId]) -> Result<Vec<MatchFull>, DbError> {
+    let raw: Vec<i64> = ids.iter().map(|m| m.0).collect();
+    let mut rows: Vec<MatchRow> = db_run!(conn, |c| matches::table
+        .filter(matches::id.eq_any(&raw))
+        .select(MatchRow::as_select())
+        .load(c)
+        .await)?;
+    rows.sort_by_key(|r| raw.iter().position(|id| *id == r.id));
+    load_children(conn, rows).await
+}
+
 /// Loads the children of many match rows in three queries, keeping the rows' order.
 pub async fn load_children(
     conn: &mut Conn<'_>,

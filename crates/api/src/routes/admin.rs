@@ -11,6 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::services::admin_users;
+use crate::services::invalidate;
 use crate::state::AppState;
 use crate::views;
 
@@ -78,6 +79,7 @@ async fn update_user(
     caller.require_admin()?;
     let updated =
         admin_users::update_user(&state.db, UserId(id.into_inner()), &body, Utc::now()).await?;
+    invalidate::everything(&state.cache).await;
     let account = &updated.account;
     Ok(HttpResponse::Ok().json(views::accounts::user_admin(
         &account.user,

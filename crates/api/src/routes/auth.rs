@@ -13,6 +13,7 @@ use crate::auth::MaybeUser;
 use crate::error::ApiError;
 use crate::ratelimit::{RateKey, client_ip};
 use crate::services::accounts;
+use crate::services::invalidate;
 use crate::state::AppState;
 use crate::views;
 
@@ -81,6 +82,10 @@ async fn verify_email(
     body: web::Json<VerifyEmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let verification = accounts::verify_email(&state, &body.token).await?;
+    if !verification.already_verified {
+        // The player's verified flag appears in cached values everywhere (rare write).
+        invalidate::everything(&state.cache).await;
+    }
     Ok(HttpResponse::Ok().json(VerifyEmailResponse {
         user: views::accounts::user(&verification.user),
         already_verified: verification.already_verified,

@@ -13,6 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::services::championships;
+use crate::services::invalidate;
 use crate::state::AppState;
 
 /// Registers the championship routes.
@@ -81,6 +82,7 @@ async fn create_championship(
 ) -> Result<HttpResponse, ApiError> {
     let new = NewChampionship::try_from(&*body);
     let created = championships::create_championship(&state.db, &user, new).await?;
+    invalidate::everything(&state.cache).await;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -109,6 +111,7 @@ async fn get_championship(
     id: web::Path<i64>,
 ) -> Result<web::Json<Championship>, ApiError> {
     let shown = championships::get_championship(&state.db, &user, ChampionshipId(*id)).await?;
+    invalidate::everything(&state.cache).await;
     Ok(web::Json(shown))
 }
 
@@ -143,6 +146,7 @@ async fn update_championship(
     let changes = ChampionshipChanges::try_from(&*body);
     let updated =
         championships::update_championship(&state.db, &user, ChampionshipId(*id), changes).await?;
+    invalidate::everything(&state.cache).await;
     Ok(web::Json(updated))
 }
 
@@ -177,6 +181,7 @@ async fn register(
 ) -> Result<web::Json<Championship>, ApiError> {
     let partner = body.and_then(|b| b.partner).map(PlayerId);
     let shown = championships::register(&state.db, &user, ChampionshipId(*id), partner).await?;
+    invalidate::everything(&state.cache).await;
     Ok(web::Json(shown))
 }
 
@@ -204,6 +209,7 @@ async fn unregister(
     id: web::Path<i64>,
 ) -> Result<web::Json<Championship>, ApiError> {
     let shown = championships::unregister(&state.db, &user, ChampionshipId(*id)).await?;
+    invalidate::everything(&state.cache).await;
     Ok(web::Json(shown))
 }
 
@@ -233,6 +239,7 @@ async fn start(
     id: web::Path<i64>,
 ) -> Result<web::Json<Championship>, ApiError> {
     let shown = championships::start(&state.db, &user, ChampionshipId(*id)).await?;
+    invalidate::everything(&state.cache).await;
     Ok(web::Json(shown))
 }
 
@@ -262,5 +269,6 @@ async fn regenerate(
     id: web::Path<i64>,
 ) -> Result<web::Json<Championship>, ApiError> {
     let shown = championships::regenerate(&state.db, &user, ChampionshipId(*id)).await?;
+    invalidate::everything(&state.cache).await;
     Ok(web::Json(shown))
 }

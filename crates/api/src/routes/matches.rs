@@ -81,7 +81,7 @@ async fn create_match(
     state: web::Data<AppState>,
     body: web::Json<CreateMatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let recorded = matches::create_match(&state.db, &user, NewMatch::try_from(&*body)).await?;
+    let recorded = matches::create_match(&state, &user, NewMatch::try_from(&*body)).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/matches/{}", recorded.id)))
         .json(recorded))
@@ -142,7 +142,7 @@ async fn update_match(
     body: web::Json<UpdateMatchRequest>,
 ) -> Result<web::Json<Match>, ApiError> {
     let changes = MatchChanges::try_from(&*body);
-    let updated = matches::update_match(&state.db, &user, MatchId(*id), changes).await?;
+    let updated = matches::update_match(&state, &user, MatchId(*id), changes).await?;
     Ok(web::Json(updated))
 }
 
@@ -170,7 +170,7 @@ async fn delete_match(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    matches::delete_match(&state.db, &user, MatchId(*id)).await?;
+    matches::delete_match(&state, &user, MatchId(*id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -206,7 +206,7 @@ async fn add_game(
     body: web::Json<GameInput>,
 ) -> Result<HttpResponse, ApiError> {
     let game = ValidGame::try_from(&*body);
-    let added = matches::add_game(&state.db, &user, MatchId(*id), game).await?;
+    let added = matches::add_game(&state, &user, MatchId(*id), game).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -249,7 +249,7 @@ async fn edit_game(
 ) -> Result<web::Json<Game>, ApiError> {
     let (id, number) = path.into_inner();
     let game = ValidGame::try_from(&*body);
-    let edited = matches::edit_game(&state.db, &user, MatchId(id), number, game).await?;
+    let edited = matches::edit_game(&state, &user, MatchId(id), number, game).await?;
     Ok(web::Json(edited))
 }
 
@@ -280,7 +280,7 @@ async fn delete_game(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, number) = path.into_inner();
-    matches::delete_game(&state.db, &user, MatchId(id), number).await?;
+    matches::delete_game(&state, &user, MatchId(id), number).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -307,7 +307,7 @@ async fn confirm_match(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<Match>, ApiError> {
-    let confirmed = matches::confirm_match(&state.db, &user, MatchId(*id)).await?;
+    let confirmed = matches::confirm_match(&state, &user, MatchId(*id)).await?;
     Ok(web::Json(confirmed))
 }
 

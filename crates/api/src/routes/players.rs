@@ -12,6 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::services::invalidate;
 use crate::services::players;
 use crate::state::AppState;
 
@@ -66,6 +67,7 @@ async fn create_player(
     body: web::Json<CreatePlayerRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let created = players::create_player(&state.db, &user, NewPlayer::try_from(&*body)).await?;
+    invalidate::player_created(&state.cache).await;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/players/{}", created.id)))
         .json(created))
@@ -122,6 +124,7 @@ async fn update_player(
 ) -> Result<web::Json<Player>, ApiError> {
     let changes = PlayerChanges::try_from(&*body);
     let updated = players::update_player(&state.db, &user, PlayerId(*id), changes).await?;
+    invalidate::player_renamed(&state.cache).await;
     Ok(web::Json(updated))
 }
 

@@ -13,6 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::services::invalidate;
 use crate::services::schedule;
 use crate::startup::MAX_JSON_BYTES;
 use crate::state::AppState;
@@ -86,6 +87,7 @@ async fn schedule_match(
 ) -> actix_web::Result<HttpResponse> {
     let new = NewFixture::try_from(&*body?);
     let fixture = schedule::schedule_match(&state.db, &user, new).await?;
+    invalidate::everything(&state.cache).await;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -151,6 +153,7 @@ async fn update_scheduled_match(
     let id = FixtureId(*id?);
     let changes = FixtureChanges::try_from(&*body?);
     let fixture = schedule::update_scheduled(&state.db, &user, id, changes).await?;
+    invalidate::everything(&state.cache).await;
     Ok(web::Json(fixture))
 }
 
@@ -177,6 +180,7 @@ async fn delete_scheduled_match(
     id: Extracted<web::Path<i64>>,
 ) -> actix_web::Result<HttpResponse> {
     schedule::delete_scheduled(&state.db, &user, FixtureId(*id?)).await?;
+    invalidate::everything(&state.cache).await;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -227,6 +231,7 @@ async fn convert_scheduled_match(
     };
     let conversion = Conversion::try_from(&request);
     let played = schedule::convert_scheduled(&state.db, &user, id, conversion).await?;
+    invalidate::everything(&state.cache).await;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/matches/{}", played.id)))
         .json(played))

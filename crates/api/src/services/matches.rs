@@ -14,13 +14,16 @@ use ttstats_api_types::{FieldErrors, Page};
 use ttstats_domain::match_format::check_creator;
 use ttstats_domain::player_stats::PageRequest;
 use ttstats_domain::{DomainError, MatchId, PlayerId, dashboard};
+use ttstats_persistence::match_writes::WriteOutcome;
 use ttstats_persistence::match_writes::{self, MatchMetaChanges, NewMatchInput};
 use ttstats_persistence::matches::{self, MatchFull, Visibility};
 use ttstats_persistence::{Conn, Db, DbError, players};
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::services::invalidate;
 use crate::services::{or_not_found, total};
+use crate::state::AppState;
 use crate::views::{self, Caller, MatchContext};
 
 /// A page of the matches `caller` may see, newest first (DOMAIN.md §4.1: anonymous callers see
@@ -83,7 +86,7 @@ pub async fn projection(db: &Db, caller: &Caller, id: MatchId) -> Result<Project
 /// settles it: a winner runs the completion pipeline, which may auto-confirm (DOMAIN.md §3.3,
 /// §3.5).
 pub async fn create_match(
-    db: &Db,
+    state: &AppState,
     user: &AuthUser,
     new: Result<NewMatch, FieldErrors>,
 ) -> Result<Match, ApiError> {
@@ -120,25 +123,30 @@ pub async fn create_match(
         live_scorekeeper,
     };
     let caller = Caller::of(user);
-    db.transaction(async |conn| {
-        check_location(conn, input.location_id).await?;
-        let outcome = match_writes::create_match(conn, &input, now).await?;
-        let full = matches::load_match(conn, outcome.match_id.ok_or(DbError::NotFound)?).await?;
-        one_view(conn, &full, &caller).await
-    })
-    .await
-    .map_err(ApiError::from)
+    let (outcome, view) = state
+        .db
+        .transaction(async |conn| {
+            check_location(conn, input.location_id).await?;
+            let outcome = match_writes::create_match(conn, &input, now).await?;
+            let full =
+                matches::load_match(conn, outcome.match_id.ok_or(DbError::NotFound)?).await?;
+            Ok((outcome, one_view(conn, &full, &caller).await?))
+        })
+        .await?;
+    invalidate::match_written(&state.cache, &outcome).await;
+    Ok(view)
 }
 
 /// Changes a match's metadata: participants and admins, under the editing rules of §3.3.
 pub async fn update_match(
-    db: &Db,
+    state: &AppState,
     user: &AuthUser,
     id: MatchId,
     changes: Result<MatchChanges, FieldErrors>,
 ) -> Result<Match, ApiError> {
+    let db = &state.db;
     let caller = Caller::of(user);
-    participant_match(db, &caller, id).await?;
+    let full = participant_match(db, &caller, id).await?;
     let changes = changes?;
     let meta = MatchMetaChanges {
         played_at: changes.played_at,
@@ -148,53 +156,68 @@ pub async fn update_match(
         notes: changes.notes.clone(),
     };
     let now = Utc::now();
-    db.transaction(async |conn| {
-        check_location(conn, meta.location_id.flatten()).await?;
-        match_writes::update_match_meta(conn, id, &meta, now).await?;
-        let full = matches::load_match(conn, id).await?;
-        one_view(conn, &full, &caller).await
-    })
-    .await
-    .map_err(or_not_found("match"))
+    let updated = db
+        .transaction(async |conn| {
+            check_location(conn, meta.location_id.flatten()).await?;
+            match_writes::update_match_meta(conn, id, &meta, now).await?;
+            let full = matches::load_match(conn, id).await?;
+            one_view(conn, &full, &caller).await
+        })
+        .await
+        .map_err(or_not_found("match"))?;
+    // Played-at, type and format feed pending lists; a confirmed match's location and notes
+    // appear in its players' cached history.
+    let outcome = WriteOutcome {
+        match_id: Some(id),
+        participants: full.player_ids(),
+        became_confirmed: full.row.is_confirmed,
+        ..WriteOutcome::default()
+    };
+    invalidate::match_written(&state.cache, &outcome).await;
+    Ok(updated)
 }
 
 /// Deletes a match: its creator or an admin while unconfirmed (`not_match_creator`), a
 /// confirmed one only an admin (`match_locked`), which re-rates everyone (§3.3).
-pub async fn delete_match(db: &Db, user: &AuthUser, id: MatchId) -> Result<(), ApiError> {
+pub async fn delete_match(state: &AppState, user: &AuthUser, id: MatchId) -> Result<(), ApiError> {
+    let db = &state.db;
     let caller = Caller::of(user);
     db.run(async |conn| load_visible(conn, id, &caller).await)
         .await
         .map_err(or_not_found("match"))?;
     let now = Utc::now();
-    db.transaction(async |conn| {
-        // Under the row lock: the match cannot become confirmed between check and delete.
-        let full = match_writes::lock_match(conn, id, now).await?;
-        if !user.is_admin() {
-            if full.row.created_by_user_id != Some(user.user.id) {
-                return Err(DomainError::NotMatchCreator.into());
+    let deleted = db
+        .transaction(async |conn| {
+            // Under the row lock: the match cannot become confirmed between check and delete.
+            let full = match_writes::lock_match(conn, id, now).await?;
+            if !user.is_admin() {
+                if full.row.created_by_user_id != Some(user.user.id) {
+                    return Err(DomainError::NotMatchCreator.into());
+                }
+                if full.row.is_confirmed {
+                    return Err(DomainError::MatchLocked.into());
+                }
             }
-            if full.row.is_confirmed {
-                return Err(DomainError::MatchLocked.into());
-            }
-        }
-        match_writes::delete_match(conn, id, now).await
-    })
-    .await
-    .map_err(or_not_found("match"))?;
+            match_writes::delete_match(conn, id, now).await
+        })
+        .await
+        .map_err(or_not_found("match"))?;
+    invalidate::match_written(&state.cache, &deleted).await;
     Ok(())
 }
 
 /// Adds a game; its number is the highest + 1 unless the body gives one.
 pub async fn add_game(
-    db: &Db,
+    state: &AppState,
     user: &AuthUser,
     id: MatchId,
     game: Result<ValidGame, FieldErrors>,
 ) -> Result<Game, ApiError> {
+    let db = &state.db;
     participant_match(db, &Caller::of(user), id).await?;
     let game = game?;
     let now = Utc::now();
-    let (_, number) = db
+    let (outcome, number) = db
         .transaction(async |conn| {
             match_writes::add_game(
                 conn,
@@ -208,69 +231,84 @@ pub async fn add_game(
         })
         .await
         .map_err(or_not_found("match"))?;
+    invalidate::match_written(&state.cache, &outcome).await;
     Ok(Game::new(number as u8, game.score, game.duration_minutes))
 }
 
 /// Replaces game `number`.
 pub async fn edit_game(
-    db: &Db,
+    state: &AppState,
     user: &AuthUser,
     id: MatchId,
     number: i64,
     game: Result<ValidGame, FieldErrors>,
 ) -> Result<Game, ApiError> {
+    let db = &state.db;
     participant_match(db, &Caller::of(user), id).await?;
     let number = game_number(number)?;
     let game = game?;
     let now = Utc::now();
-    db.transaction(async |conn| {
-        match_writes::edit_game(
-            conn,
-            id,
-            number,
-            game.score,
-            game.duration_minutes.map(i32::from),
-            now,
-        )
+    let outcome = db
+        .transaction(async |conn| {
+            match_writes::edit_game(
+                conn,
+                id,
+                number,
+                game.score,
+                game.duration_minutes.map(i32::from),
+                now,
+            )
+            .await
+        })
         .await
-    })
-    .await
-    .map_err(or_not_found("game"))?;
+        .map_err(or_not_found("game"))?;
+    invalidate::match_written(&state.cache, &outcome).await;
     Ok(Game::new(number as u8, game.score, game.duration_minutes))
 }
 
 /// Removes game `number`; later games move up one number.
 pub async fn delete_game(
-    db: &Db,
+    state: &AppState,
     user: &AuthUser,
     id: MatchId,
     number: i64,
 ) -> Result<(), ApiError> {
+    let db = &state.db;
     participant_match(db, &Caller::of(user), id).await?;
     let number = game_number(number)?;
     let now = Utc::now();
-    db.transaction(async |conn| match_writes::delete_game(conn, id, number, now).await)
+    let outcome = db
+        .transaction(async |conn| match_writes::delete_game(conn, id, number, now).await)
         .await
         .map_err(or_not_found("game"))?;
+    invalidate::match_written(&state.cache, &outcome).await;
     Ok(())
 }
 
 /// The caller's own player confirms (DOMAIN.md §3.5: player, visibility, participant, live,
 /// complete); a repeat is answered with the current match and writes nothing.
-pub async fn confirm_match(db: &Db, user: &AuthUser, id: MatchId) -> Result<Match, ApiError> {
+pub async fn confirm_match(
+    state: &AppState,
+    user: &AuthUser,
+    id: MatchId,
+) -> Result<Match, ApiError> {
+    let db = &state.db;
     let player = user.require_player()?;
     let caller = Caller::of(user);
     db.run(async |conn| load_visible(conn, id, &caller).await)
         .await
         .map_err(or_not_found("match"))?;
     let now = Utc::now();
-    db.transaction(async |conn| {
-        match_writes::confirm_match(conn, id, Some(player), now).await?;
-        let full = matches::load_match(conn, id).await?;
-        one_view(conn, &full, &caller).await
-    })
-    .await
-    .map_err(or_not_found("match"))
+    let (outcome, view) = db
+        .transaction(async |conn| {
+            let (outcome, _) = match_writes::confirm_match(conn, id, Some(player), now).await?;
+            let full = matches::load_match(conn, id).await?;
+            Ok((outcome, one_view(conn, &full, &caller).await?))
+        })
+        .await
+        .map_err(or_not_found("match"))?;
+    invalidate::match_written(&state.cache, &outcome).await;
+    Ok(view)
 }
 
 /// The matches waiting for the caller's own confirmation, newest first.
@@ -355,14 +393,14 @@ async fn load_visible(
 
 /// The match for an edit by a participant or an admin: 404 when invisible, then
 /// `not_a_participant`.
-async fn participant_match(db: &Db, caller: &Caller, id: MatchId) -> Result<(), ApiError> {
+async fn participant_match(db: &Db, caller: &Caller, id: MatchId) -> Result<MatchFull, ApiError> {
     let full = db
         .run(async |conn| load_visible(conn, id, caller).await)
         .await
         .map_err(or_not_found("match"))?;
     let plays = caller.player.is_some_and(|p| full.has_player(p));
     if plays || caller.is_admin {
-        Ok(())
+        Ok(full)
     } else {
         Err(DomainError::NotAParticipant.into())
     }
@@ -387,7 +425,10 @@ fn game_number(number: i64) -> Result<i32, ApiError> {
 }
 
 /// Loads what the views of `fulls` refer to.
-async fn context(conn: &mut Conn<'_>, fulls: &[MatchFull]) -> Result<MatchContext, DbError> {
+pub(crate) async fn context(
+    conn: &mut Conn<'_>,
+    fulls: &[MatchFull],
+) -> Result<MatchContext, DbError> {
     let mut ids: Vec<PlayerId> = fulls.iter().flat_map(MatchFull::player_ids).collect();
     ids.sort_unstable();
     ids.dedup();

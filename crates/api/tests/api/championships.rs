@@ -351,7 +351,8 @@ api_test!(
             Some(&private_league(&[&[alice.player]])),
         )
         .await;
-        assert_eq!((reply.status, reply.code()), (422, "not_enough_entries"));
+        // DOMAIN.md §6 lists `not_enough_entries` as a 409 wherever it arises.
+        assert_eq!((reply.status, reply.code()), (409, "not_enough_entries"));
         assert!(reply.body["errors"]["entries"].is_array());
         let reply = post(
             &app,

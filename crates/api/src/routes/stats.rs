@@ -1,0 +1,285 @@
+//! Statistics, served through the read cache (API.md "Statistics", player stats and history;
+//! DOMAIN.md §5): leaderboard, player statistics, history and achievements, head-to-head,
+//! pairs and the dashboard.
+
+use std::time::Instant;
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use ttstats_api_types::players::{Achievements, HistoryItem, PlayerStats};
+use ttstats_api_types::stats::{
+    Dashboard, HeadToHead, Leaderboard, LeaderboardQuery, PairStats, PlayerPairQuery,
+};
+use ttstats_api_types::{Page, PageQuery, ProblemDetails};
+use ttstats_cache::Key;
+use ttstats_domain::PlayerId;
+use ttstats_domain::leaderboard::Period;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::MaybeUser;
+use crate::cached;
+use crate::error::ApiError;
+use crate::services::stats;
+use crate::state::AppState;
+use crate::views::Caller;
+
+/// Registers the statistics routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(leaderboard)
+        .service(player_stats)
+        .service(player_history)
+        .service(player_achievements)
+        .service(head_to_head)
+        .service(pairs)
+        .service(dashboard);
+}
+
+/// The leaderboard for a kind of match and a period.
+#[utoipa::path(
+    tag = "statistics",
+    params(LeaderboardQuery),
+    responses(
+        (status = 200, description = "ranked players", body = Leaderboard),
+        (status = 304, description = "unchanged since the `If-None-Match` ETag"),
+        (status = 400, description = "`invalid_query_parameter`, `invalid_date_range`",
+            body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/leaderboard")]
+async fn leaderboard(
+    req: HttpRequest,
+    caller: MaybeUser,
+    state: web::Data<AppState>,
+    query: web::Query<LeaderboardQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = query.to_filter()?;
+    let (from, to) = match filter.period {
+        Period::Custom { from, to } => (Some(from.to_string()), Some(to.to_string())),
+        _ => (None, None),
+    };
+    let key = Key::Leaderboard {
+        kind: filter.kind.as_str().to_owned(),
+        period: filter.period.as_str().to_owned(),
+        from,
+        to,
+        limit: filter.limit,
+    };
+    let is_admin = Caller::of_maybe(&caller).is_admin;
+    cached::respond(&req, &state, &key, is_admin, || {
+        stats::leaderboard(&state.db, &filter)
+    })
+    .await
+}
+
+/// A player's statistics, rating chart and achievements; `can_edit` tells whether the caller
+/// may edit the player.
+#[utoipa::path(
+    tag = "statistics",
+    params(("id" = i64, Path, description = "player id")),
+    responses(
+        (status = 200, description = "the statistics", body = PlayerStats),
+        (status = 304, description = "unchanged since the `If-None-Match` ETag"),
+        (status = 404, description = "`not_found`", body = ProblemDetails,
+            content_type = "application/problem+json"),
+    )
+)]
+#[get("/players/{id}/stats")]
+async fn player_stats(
+    req: HttpRequest,
+    caller: MaybeUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = PlayerId(*id);
+    let caller = Caller::of_maybe(&caller);
+    let key = Key::PlayerStats(id);
+    cached::respond_with(
+        &req,
+        &state,
+        &key,
+        caller.is_admin,
+        || stats::player_stats(&state.db, id),
+        |_| {
+            let mut fields = serde_json::Map::new();
+            fields.insert("can_edit".into(), stats::can_edit(&caller, id).into());
+            Ok(Some(fields))
+        },
+    )
+    .await
+}
+
+/// A player's confirmed matches, newest first, each oriented to the player.
+#[utoipa::path(
+    tag = "statistics",
+    params(("id" = i64, Path, description = "player id"), PageQuery),
+    responses(
+        (status = 200, description = "a page of matches", body = Page<HistoryItem>),
+        (status = 304, description = "unchanged since the `If-None-Match` ETag (first page)"),
+        (status = 400, description = "bad `page`/`per_page`", body = ProblemDetails,
+            content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemDetails,
+            content_type = "application/problem+json"),
+    )
+)]
+#[get("/players/{id}/matches")]
+async fn player_history(
+    req: HttpRequest,
+    caller: MaybeUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = PlayerId(*id);
+    let page = query.to_request()?;
+    if page.page > 1 {
+        let found = stats::player_history(&state.db, id, page).await?;
+        return Ok(HttpResponse::Ok().json(found));
+    }
+    let key = Key::PlayerHistory {
+        player: id,
+        per_page: page.per_page,
+    };
+    let is_admin = Caller::of_maybe(&caller).is_admin;
+    cached::respond(&req, &state, &key, is_admin, || async {
+        cached::to_bytes(&stats::player_history(&state.db, id, page).await?)
+    })
+    .await
+}
+
+/// A player's earned achievements and progress in every group.
+#[utoipa::path(
+    tag = "statistics",
+    params(("id" = i64, Path, description = "player id")),
+    responses(
+        (status = 200, description = "achievements", body = Achievements),
+        (status = 404, description = "`not_found`", body = ProblemDetails,
+            content_type = "application/problem+json"),
+    )
+)]
+#[get("/players/{id}/achievements")]
+async fn player_achievements(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<Achievements>, ApiError> {
+    Ok(web::Json(
+        stats::achievements(&state.db, PlayerId(*id)).await?,
+    ))
+}
+
+/// Two players' singles record against each other, oriented to `player1`, with win
+/// probabilities from their current ratings.
+#[utoipa::path(
+    tag = "statistics",
+    params(PlayerPairQuery),
+    responses(
+        (status = 200, description = "the head-to-head", body = HeadToHead),
+        (status = 304, description = "unchanged since the `If-None-Match` ETag"),
+        (status = 400, description = "missing or malformed `player1`/`player2`",
+            body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemDetails,
+            content_type = "application/problem+json"),
+        (status = 422, description = "`players_not_distinct`", body = ProblemDetails,
+            content_type = "application/problem+json"),
+    )
+)]
+#[get("/head-to-head")]
+async fn head_to_head(
+    req: HttpRequest,
+    caller: MaybeUser,
+    state: web::Data<AppState>,
+    query: web::Query<PlayerPairQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (a, b) = stats::two_players(&state.db, query.player1, query.player2).await?;
+    let key = Key::HeadToHead(PlayerId(a.id), PlayerId(b.id));
+    let is_admin = Caller::of_maybe(&caller).is_admin;
+    cached::respond_with(
+        &req,
+        &state,
+        &key,
+        is_admin,
+        || stats::head_to_head(&state.db, &a, &b),
+        |_| Ok(Some(stats::head_to_head_live(&a, &b))),
+    )
+    .await
+}
+
+/// Two players' record as doubles partners.
+#[utoipa::path(
+    tag = "statistics",
+    params(PlayerPairQuery),
+    responses(
+        (status = 200, description = "the pair's statistics", body = PairStats),
+        (status = 304, description = "unchanged since the `If-None-Match` ETag"),
+        (status = 400, description = "missing or malformed `player1`/`player2`",
+            body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemDetails,
+            content_type = "application/problem+json"),
+        (status = 422, description = "`players_not_distinct`", body = ProblemDetails,
+            content_type = "application/problem+json"),
+    )
+)]
+#[get("/pairs")]
+async fn pairs(
+    req: HttpRequest,
+    caller: MaybeUser,
+    state: web::Data<AppState>,
+    query: web::Query<PlayerPairQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (a, b) = stats::two_players(&state.db, query.player1, query.player2).await?;
+    let key = Key::pair_stats(PlayerId(a.id), PlayerId(b.id));
+    let is_admin = Caller::of_maybe(&caller).is_admin;
+    cached::respond_with(
+        &req,
+        &state,
+        &key,
+        is_admin,
+        || stats::pair_stats(&state.db, &a, &b),
+        |_| {
+            let mut fields = serde_json::Map::new();
+            fields.insert("players".into(), serde_json::json!([a, b]));
+            Ok(Some(fields))
+        },
+    )
+    .await
+}
+
+/// The "Today" page: club totals and recent matches for everyone; for a signed-in user with a
+/// player also what waits on them, their rivalries and next fixtures.
+#[utoipa::path(
+    tag = "statistics",
+    responses(
+        (status = 200, description = "the dashboard", body = Dashboard),
+        (status = 304, description = "unchanged since the `If-None-Match` ETag"),
+        (status = 401, description = "`invalid_token`", body = ProblemDetails,
+            content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboard")]
+async fn dashboard(
+    req: HttpRequest,
+    caller: MaybeUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let started = Instant::now();
+    let caller = Caller::of_maybe(&caller);
+    let db = &state.db;
+    let mut parts = vec![
+        cached::part(&req, &state, &Key::DashboardTotals, caller.is_admin, || {
+            stats::dashboard_totals(db)
+        })
+        .await?,
+        cached::part(&req, &state, &Key::DashboardRecent, caller.is_admin, || {
+            stats::dashboard_recent(db)
+        })
+        .await?,
+    ];
+    if let Some(player) = caller.player {
+        let key = Key::DashboardPersonal(player);
+        parts.push(
+            cached::part(&req, &state, &key, caller.is_admin, || {
+                stats::dashboard_personal(db, player)
+            })
+            .await?,
+        );
+    }
+    cached::respond_parts(&req, &state, &parts, started)
+}
