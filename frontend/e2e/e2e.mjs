@@ -218,6 +218,9 @@ await test('the player page shows rating, streak and the Elo chart', async () =>
   await seeText(alicePage, 'rating');
   await alicePage.locator('figure.chart svg polyline').waitFor();
   await seeText(alicePage, 'Rating after each rated match');
+  await seeText(alicePage, 'Current streak');
+  await seeText(alicePage, '1 win', '.facts');
+  await seeText(alicePage, `Won 3–1 vs ${bob.username}`);
 }, { needs: ['confirmed'] });
 
 await test('score a live match point by point', async () => {
