@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the SPA into frontend/dist with trunk (release, offline: no tool downloads), then
 # writes .gz (and .br when `brotli` is installed) beside the hashed assets for the server.
-# Tools: scripts/setup.sh installs trunk, wasm-bindgen-cli and npm's binaryen (wasm-opt).
+# Tools (scripts/setup.sh): trunk 0.21.14, wasm-bindgen-cli, npm binaryen 132.0.0 (wasm-opt;
+# frontend/package.json pins it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

@@ -218,7 +218,33 @@ await test('the player page shows rating, streak and the Elo chart', async () =>
   await seeText(alicePage, 'rating');
   await alicePage.locator('figure.chart svg polyline').waitFor();
   await seeText(alicePage, 'Rating after each rated match');
+  await seeText(alicePage, 'Current streak');
+  await seeText(alicePage, '1 win', '.facts');
+  await seeText(alicePage, `Won 3–1 vs ${bob.username}`);
 }, { needs: ['confirmed'] });
+
+await test('score a live match point by point', async () => {
+  await alicePage.goto('/matches/new');
+  const side2 = alicePage.getByLabel('Side 2 player');
+  await side2.locator('option', { hasText: bob.username }).waitFor({ state: 'attached' });
+  await side2.selectOption(await side2.locator('option', { hasText: bob.username }).getAttribute('value'));
+  await alicePage.getByLabel(/Score it live/).check();
+  await alicePage.getByRole('button', { name: 'Save match' }).click();
+  await alicePage.waitForURL(/\/matches\/\d+\/live$/);
+  await seeText(alicePage, 'Not started yet.');
+  await alicePage.getByRole('button', { name: `Start, ${alice.username} serves` }).click();
+  await seeText(alicePage, 'Game 1 of best of 5');
+  const points = (side) => alicePage.locator('.scoreboard .side').nth(side).locator('.points');
+  await alicePage.getByRole('button', { name: `Point ${alice.username}` }).click();
+  await points(0).getByText('1', { exact: true }).waitFor();
+  await alicePage.getByRole('button', { name: `Point ${alice.username}` }).click();
+  await points(0).getByText('2', { exact: true }).waitFor();
+  await alicePage.getByRole('button', { name: `Point ${bob.username}` }).click();
+  await points(1).getByText('1', { exact: true }).waitFor();
+  await alicePage.getByRole('button', { name: 'Undo' }).click();
+  await points(1).getByText('0', { exact: true }).waitFor();
+  await points(0).getByText('2', { exact: true }).waitFor();
+}, { needs: ['registered'] });
 
 await test('the calendar shows the month and a newly scheduled fixture', async () => {
   await alicePage.goto('/calendar');

@@ -37,6 +37,7 @@ impl Session {
                 api::auth::badges().await.unwrap_or_default()
             }
         });
+        client::on_signed_out(move || version.update(|v| *v += 1));
         Self {
             version,
             me,

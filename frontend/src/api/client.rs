@@ -1,6 +1,7 @@
 //! HTTP plumbing: base path, bearer token with one transparent refresh, abort of in-flight
 //! reads when their owner is cleaned up, and problem+json → [`ApiError`].
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
@@ -55,11 +56,18 @@ impl ApiError {
         self.errors.get(field).cloned().unwrap_or_default()
     }
 
-    /// Messages for fields not in `shown`, so nothing the server said is lost.
+    /// Messages for fields not in `shown` (an entry ending in `*` is a prefix), so nothing the
+    /// server said is lost.
     pub fn other_fields(&self, shown: &[&str]) -> Vec<(String, String)> {
+        let is_shown = |field: &str| {
+            shown.iter().any(|s| match s.strip_suffix('*') {
+                Some(prefix) => field.starts_with(prefix),
+                None => *s == field,
+            })
+        };
         self.errors
             .iter()
-            .filter(|(field, _)| !shown.contains(&field.as_str()))
+            .filter(|(field, _)| !is_shown(field))
             .flat_map(|(field, messages)| messages.iter().map(|m| (field.clone(), m.clone())))
             .collect()
     }
@@ -92,6 +100,15 @@ impl From<&FieldErrors> for ApiError {
             errors: errors.to_map(),
         }
     }
+}
+
+thread_local! {
+    static SIGNED_OUT: RefCell<Option<Box<dyn Fn()>>> = RefCell::new(None);
+}
+
+/// Registers what to do when the session ends by itself (the refresh token was refused).
+pub fn on_signed_out(f: impl Fn() + 'static) {
+    SIGNED_OUT.with(|s| *s.borrow_mut() = Some(Box::new(f)));
 }
 
 /// The stored token pair, if signed in.
@@ -237,6 +254,11 @@ async fn refresh(used: &TokenResponse) -> bool {
                 return true;
             }
             set_tokens(None);
+            SIGNED_OUT.with(|s| {
+                if let Some(f) = &*s.borrow() {
+                    f();
+                }
+            });
             false
         }
     }

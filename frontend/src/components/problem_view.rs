@@ -32,7 +32,7 @@ pub fn FormError(
     move || {
         error.get().map(|e| {
             let others = e.other_fields(fields);
-            let shows_field = fields.iter().any(|f| !e.field(f).is_empty());
+            let shows_field = e.other_fields(&[]).len() > others.len();
             view! {
                 <div class="notice error" role="alert">
                     <p>{if shows_field && others.is_empty() { "Please correct the marked fields.".to_owned() } else { e.detail.clone() }}</p>

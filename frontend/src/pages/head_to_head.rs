@@ -91,13 +91,9 @@ fn h2h_view(h: HeadToHead) -> impl IntoView {
         }
         .into_any();
     }
-    let bars: Vec<f64> = h
-        .match_margins
-        .iter()
-        .rev()
-        .map(|m| f64::from(*m))
-        .collect();
-    let avg: Vec<f64> = h.match_margin_running_avg.iter().rev().copied().collect();
+    let bars: Vec<f64> = h.match_margins.iter().map(|m| f64::from(*m)).collect();
+    // Both series are chronological (DOMAIN.md §3.10).
+    let avg = h.match_margin_running_avg.clone();
     let rows = [
         (
             "Matches won",

@@ -3,14 +3,14 @@
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use ttstats_api_types::players::{EloHistoryItem, Player, PlayerStats};
+use ttstats_api_types::players::{EloHistoryItem, HistoryItem, Player, PlayerStats};
 use ttstats_domain::streaks::StreakKind;
 
 use crate::api;
 use crate::components::chart::LineChart;
 use crate::components::loading::loaded;
-use crate::components::match_card::MatchList;
 use crate::components::player_select::PlayerSelect;
 use crate::format;
 
@@ -82,9 +82,8 @@ fn PlayerBody(player: Player) -> impl IntoView {
             {loaded(matches, move |p| {
                 let current = p.page;
                 let pages = p.page_count();
-                let items = p.items.into_iter().map(|h| h.played).collect::<Vec<_>>();
                 view! {
-                    <MatchList matches=items empty="No confirmed matches yet." />
+                    {history_view(p.items)}
                     {(pages > 1).then(|| view! {
                         <nav class="pager" aria-label="Match history pages">
                             <button disabled={current <= 1} on:click=move |_| page.set(current - 1)>"Newer"</button>
@@ -172,4 +171,43 @@ fn H2hShortcut(player: i64) -> impl IntoView {
             }
         })}
     }
+}
+
+/// The player's confirmed matches, oriented: result, score, opponent, rating change.
+fn history_view(items: Vec<HistoryItem>) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="empty">"No confirmed matches yet."</p> }.into_any();
+    }
+    view! {
+        <ul class="match-list">
+            {items
+                .into_iter()
+                .map(|h| {
+                    let partner = h
+                        .partner
+                        .map(|p| format!(" (with {})", p.display_name))
+                        .unwrap_or_default();
+                    let text = format!(
+                        "{} {}–{} vs {}{partner}",
+                        if h.won { "Won" } else { "Lost" },
+                        h.own_games,
+                        h.opponent_games,
+                        h.opponent,
+                    );
+                    view! {
+                        <li class="match-row">
+                            <A href=format!("/matches/{}", h.played.id)>
+                                <span class="when">{format::date_time(h.played.played_at)}</span>
+                                <span class="sides" class:winner=h.won>{text}</span>
+                                <span class="state">
+                                    {h.rating_change.map(format::signed).unwrap_or_default()}
+                                </span>
+                            </A>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
 }

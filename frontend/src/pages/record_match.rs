@@ -23,6 +23,8 @@ const FIELDS: &[&str] = &[
     "side1",
     "side2",
     "notes",
+    "live",
+    "games*",
 ];
 
 #[derive(Clone, Copy)]
