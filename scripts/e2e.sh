@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the SPA: builds it if needed, starts `ttstats serve` on a free loopback
 # port with a fresh SQLite data dir and an admin account, and drives headless Chromium
-# (playwright-core, frontend/e2e/e2e.mjs). Without chromium the test is skipped with a
+# (playwright-core, frontend/e2e/e2e.mjs), which saves screenshots of the main pages at desktop
+# and phone widths to $E2E_SCREENSHOTS (default $CARGO_TARGET_DIR/e2e-screenshots). Without chromium the test is skipped with a
 # warning; with CI=true that is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +48,8 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 status=0
-BASE_URL="http://127.0.0.1:$port" ADMIN_USER=e2eadmin ADMIN_PASSWORD="$admin_password" \
+E2E_SCREENSHOTS="${E2E_SCREENSHOTS:-$CARGO_TARGET_DIR/e2e-screenshots}" \
+  BASE_URL="http://127.0.0.1:$port" ADMIN_USER=e2eadmin ADMIN_PASSWORD="$admin_password" \
   CHROMIUM="$chromium" node frontend/e2e/e2e.mjs || status=$?
 if [ "$status" != 0 ]; then
   echo "--- server log (last 40 lines)" >&2

@@ -2,7 +2,12 @@
 // `ttstats serve` (scripts/e2e.sh starts one on a free loopback port with a fresh data dir).
 // Every assertion is on rendered text: a blank page must fail.
 //
-// env: BASE_URL, ADMIN_USER, ADMIN_PASSWORD, CHROMIUM (default /usr/bin/chromium)
+// Screenshots of the main pages at desktop (1280×800) and phone (390×844) widths are saved to
+// E2E_SCREENSHOTS (scripts/e2e.sh: $CARGO_TARGET_DIR/e2e-screenshots); a few of them are
+// committed to docs/screenshots/.
+//
+// env: BASE_URL, ADMIN_USER, ADMIN_PASSWORD, CHROMIUM (default /usr/bin/chromium),
+//      E2E_SCREENSHOTS, E2E_ARTIFACTS (screenshots of failures)
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -25,6 +30,9 @@ const browser = await chromium.launch({
 const results = [];
 const openPages = new Set();
 const artifacts = process.env.E2E_ARTIFACTS ?? join(tmpdir(), 'ttstats-e2e');
+const shots = process.env.E2E_SCREENSHOTS ?? join(tmpdir(), 'ttstats-e2e-screenshots');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
 const state = {};
 async function test(name, fn, { needs = [] } = {}) {
   const missing = needs.filter((n) => !state[n]);
@@ -53,7 +61,7 @@ async function test(name, fn, { needs = [] } = {}) {
 }
 
 async function newPage(options = {}) {
-  const context = await browser.newContext({ baseURL: BASE, ...options });
+  const context = await browser.newContext({ baseURL: BASE, viewport: DESKTOP, ...options });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   openPages.add(page);
@@ -64,6 +72,26 @@ async function newPage(options = {}) {
 /** Waits until `text` is rendered visibly somewhere in the page. */
 async function seeText(page, text, scope = 'body') {
   await page.locator(scope).getByText(text).first().waitFor({ state: 'visible' });
+}
+
+/** Saves `<name>-desktop.png` and `<name>-phone.png` of the page as it is now. */
+async function screenshot(page, name) {
+  mkdirSync(shots, { recursive: true });
+  const before = page.viewportSize();
+  for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    await page.setViewportSize(size);
+    await page.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => {});
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(shots, `${name}-${label}.png`) });
+  }
+  if (before) await page.setViewportSize(before);
+}
+
+/** Selects the option of `select` (a locator) whose text contains `text`. */
+async function choose(select, text) {
+  const option = select.locator('option', { hasText: text }).first();
+  await option.waitFor({ state: 'attached' });
+  await select.selectOption(await option.getAttribute('value'));
 }
 
 async function api(method, path, body, token) {
@@ -154,6 +182,7 @@ await test('a score the rules refuse is explained beside the score field as you 
   await message.getByText('a game cannot end in a tie').waitFor();
   await alicePage.getByLabel('Game 1, side 2 points').fill('10');
   await message.getByText('the winner needs a lead of at least 2 points').waitFor();
+  await screenshot(alicePage, 'record-match');
   await alicePage.getByLabel('Game 1, side 2 points').fill('5');
   await alicePage.waitForFunction(() => !document.querySelector('li.game .field-error')?.textContent);
 }, { needs: ['registered'] });
@@ -196,18 +225,38 @@ await test('record a match, see it pending, confirm it from the other account', 
 
   await alicePage.goto(state.matchPath);
   await seeText(alicePage, 'Confirmed on');
+  await screenshot(alicePage, 'match');
   state.confirmed = true;
 }, { needs: ['registered', 'signedIn'] });
 
-await test('the leaderboard shows the confirmed result', async () => {
+await test('the dashboard shows the confirmed match and the rivalry', async () => {
+  await alicePage.goto('/');
+  await seeText(alicePage, 'Recent matches', 'h2');
+  await seeText(alicePage, 'Rivalries', 'h2');
+  await seeText(alicePage, bob.username, 'main');
+  await screenshot(alicePage, 'dashboard');
+}, { needs: ['confirmed'] });
+
+await test('the leaderboard filter changes the table and stays in the URL', async () => {
   const page = await newPage();
   await page.goto('/leaderboard');
-  const first = page.locator('table.leaderboard tbody tr').first();
+  const table = page.locator('table.leaderboard');
+  const first = table.locator('tbody tr').first();
   await first.getByText(alice.username).waitFor();
-  await page.locator('table.leaderboard').getByText(bob.username).waitFor();
+  await table.getByText(bob.username).waitFor();
+  await screenshot(page, 'leaderboard');
   await page.getByLabel('Matches').selectOption('singles');
   await page.waitForURL(/kind=singles/);
-  await page.locator('table.leaderboard').getByText(alice.username).waitFor();
+  await table.getByText(alice.username).waitFor();
+  // Only a singles match is confirmed: the doubles table is empty, and says why.
+  await page.getByLabel('Matches').selectOption('doubles');
+  await page.waitForURL(/kind=doubles/);
+  await seeText(page, 'No confirmed matches match these filters.');
+  assert.equal(await table.count(), 0, 'the doubles leaderboard should have no table');
+  // The filter is read back from the address.
+  await page.reload();
+  await seeText(page, 'No confirmed matches match these filters.');
+  assert.equal(await page.getByLabel('Matches').inputValue(), 'doubles');
   await page.context().close();
 }, { needs: ['confirmed'] });
 
@@ -221,7 +270,100 @@ await test('the player page shows rating, streak and the Elo chart', async () =>
   await seeText(alicePage, 'Current streak');
   await seeText(alicePage, '1 win', '.facts');
   await seeText(alicePage, `Won 3–1 vs ${bob.username}`);
+  state.alicePlayerPath = new URL(alicePage.url()).pathname;
+  await screenshot(alicePage, 'player');
 }, { needs: ['confirmed'] });
+
+await test('a player edits their own profile, with errors beside the field; others cannot', async () => {
+  await alicePage.goto(state.alicePlayerPath);
+  await seeText(alicePage, alice.username, 'h1');
+  await alicePage.getByText('Edit profile').click();
+  await alicePage.getByLabel('Name', { exact: true }).fill('');
+  await seeText(alicePage, 'name is required', '#p-name-error');
+  assert.equal(await alicePage.getByRole('button', { name: 'Save profile' }).isDisabled(), false);
+  await alicePage.getByLabel('Name', { exact: true }).fill(alice.username);
+  await alicePage.getByLabel(/Nickname/).fill('Ace');
+  await alicePage.getByRole('button', { name: 'Save profile' }).click();
+  await seeText(alicePage, 'Ace', 'h1');
+  await alicePage.getByText('Edit profile').click();
+  await alicePage.getByLabel(/Nickname/).fill('');
+  await alicePage.getByRole('button', { name: 'Save profile' }).click();
+  await alicePage.locator('h1', { hasText: 'Ace' }).waitFor({ state: 'detached' });
+  await seeText(alicePage, alice.username, 'h1');
+
+  await bobPage.goto(state.alicePlayerPath);
+  await seeText(bobPage, alice.username, 'h1');
+  await seeText(bobPage, 'Match history', 'h2');
+  assert.equal(await bobPage.getByText('Edit profile').count(), 0, 'only the owner edits a profile');
+}, { needs: ['confirmed'] });
+
+await test('edit a pending match: a game, the details, then delete the match', async () => {
+  await alicePage.goto('/matches/new');
+  await choose(alicePage.getByLabel('Side 2 player'), bob.username);
+  for (const [i, [a, b]] of [[11, 5], [11, 7], [11, 3]].entries()) {
+    await alicePage.getByLabel(`Game ${i + 1}, side 1 points`).fill(String(a));
+    await alicePage.getByLabel(`Game ${i + 1}, side 2 points`).fill(String(b));
+  }
+  await alicePage.getByRole('button', { name: 'Save match' }).click();
+  await alicePage.waitForURL(/\/matches\/\d+$/);
+  await seeText(alicePage, '3 – 0', '.scoreline');
+
+  // Game 3 becomes a loss; 11-10 is refused as you type, with the API's message.
+  await alicePage.getByRole('button', { name: 'Edit game 3' }).click();
+  await alicePage.getByLabel('Game 3, side 2 points').fill('10');
+  await seeText(alicePage, 'the winner needs a lead of at least 2 points', 'tr.editing .field-error');
+  assert.equal(await alicePage.getByRole('button', { name: 'Save game' }).isDisabled(), true);
+  await alicePage.getByLabel('Game 3, side 1 points').fill('3');
+  await alicePage.getByLabel('Game 3, side 2 points').fill('11');
+  await alicePage.getByRole('button', { name: 'Save game' }).click();
+  await seeText(alicePage, '2 – 1', '.scoreline');
+
+  // Deleting it leaves the match unfinished, so its details open up.
+  await alicePage.getByRole('button', { name: 'Delete game 3' }).click();
+  await seeText(alicePage, '2 – 0', '.scoreline');
+  await seeText(alicePage, 'In progress: the match has no winner yet.');
+  await alicePage.getByText('Edit details').click();
+  await alicePage.getByLabel('Type').selectOption('practice');
+  await alicePage.getByLabel('Notes').fill('Evening session');
+  await alicePage.getByRole('button', { name: 'Save details' }).click();
+  await seeText(alicePage, 'Evening session', '.notes');
+  await seeText(alicePage, '· practice ·');
+
+  await alicePage.getByLabel('Next game, side 1').fill('11');
+  await alicePage.getByLabel('side 2', { exact: true }).fill('9');
+  await alicePage.getByRole('button', { name: 'Add game' }).click();
+  await seeText(alicePage, '3 – 0', '.scoreline');
+
+  await alicePage.getByRole('button', { name: 'Delete match' }).click();
+  await alicePage.getByRole('button', { name: 'Yes, delete' }).click();
+  await seeText(alicePage, 'Dashboard', 'h1');
+}, { needs: ['registered', 'signedIn'] });
+
+await test('the pair page shows two partners\' doubles record, linked from the player page', async () => {
+  const login = async (user) => (await api('POST', '/auth/login', { username: user.username, password: PASSWORD })).access_token;
+  const [aliceToken, bobToken] = [await login(alice), await login(bob)];
+  const guest = async (name) => (await api('POST', '/players', { name }, aliceToken)).id;
+  const [carol, dave] = [await guest(`Carol ${run}`), await guest(`Dave ${run}`)];
+  const { id: aliceId } = (await api('GET', '/me', null, aliceToken)).player;
+  const { id: bobId } = (await api('GET', '/me', null, bobToken)).player;
+  const m = await api('POST', '/matches', {
+    side1: [aliceId, carol], side2: [bobId, dave],
+    games: [[11, 4], [11, 6], [11, 8]].map(([a, b]) => ({ side1_points: a, side2_points: b })),
+  }, aliceToken);
+  await api('POST', `/matches/${m.id}/confirm`, null, aliceToken);
+  await api('POST', `/matches/${m.id}/confirm`, null, bobToken);
+
+  await alicePage.goto(`/players/${aliceId}`);
+  await seeText(alicePage, 'Doubles partners', 'h2');
+  await alicePage.getByRole('link', { name: `With Carol ${run}`, exact: true }).click();
+  await alicePage.waitForURL(/\/pairs\?player1=\d+&player2=\d+/);
+  await seeText(alicePage, 'Doubles pair', 'h1');
+  await seeText(alicePage, `Carol ${run}`, 'h2');
+  await seeText(alicePage, 'doubles together');
+  await seeText(alicePage, '1 – 0', '.facts');
+  await seeText(alicePage, '3-0 on', '.facts');
+  await screenshot(alicePage, 'pair');
+}, { needs: ['registered'] });
 
 await test('score a live match point by point', async () => {
   await alicePage.goto('/matches/new');
@@ -232,6 +374,11 @@ await test('score a live match point by point', async () => {
   await alicePage.getByRole('button', { name: 'Save match' }).click();
   await alicePage.waitForURL(/\/matches\/\d+\/live$/);
   await seeText(alicePage, 'Not started yet.');
+  // Bob watches: his board follows the event stream, not a reload.
+  await bobPage.goto(new URL(alicePage.url()).pathname);
+  await seeText(bobPage, 'Live: points appear as they are scored.');
+  await seeText(bobPage, 'Not started yet.');
+  assert.equal(await bobPage.getByRole('button', { name: /Point/ }).count(), 0, 'only the players score');
   await alicePage.getByRole('button', { name: `Start, ${alice.username} serves` }).click();
   await seeText(alicePage, 'Game 1 of best of 5');
   const points = (side) => alicePage.locator('.scoreboard .side').nth(side).locator('.points');
@@ -244,6 +391,19 @@ await test('score a live match point by point', async () => {
   await alicePage.getByRole('button', { name: 'Undo' }).click();
   await points(1).getByText('0', { exact: true }).waitFor();
   await points(0).getByText('2', { exact: true }).waitFor();
+  const bobPoints = (side) => bobPage.locator('.scoreboard .side').nth(side).locator('.points');
+  await bobPoints(0).getByText('2', { exact: true }).waitFor();
+  await seeText(bobPage, '● serves', '.scoreboard .side.serving');
+  // Win game 1 (11-0 from 2-0), then the score and the game count move on both screens.
+  for (let score = 3; score <= 11; score++) {
+    await alicePage.getByRole('button', { name: `Point ${alice.username}` }).click();
+    await points(0).getByText(score === 11 ? '0' : String(score), { exact: true }).waitFor();
+  }
+  await seeText(alicePage, 'Game 2 of best of 5');
+  await seeText(bobPage, 'Game 2 of best of 5 · games 1 – 0');
+  await bobPoints(0).getByText('0', { exact: true }).waitFor();
+  await seeText(bobPage, 'Live: points appear as they are scored.');
+  await screenshot(bobPage, 'live');
 }, { needs: ['registered'] });
 
 await test('the calendar shows the month and a newly scheduled fixture', async () => {
@@ -257,6 +417,7 @@ await test('the calendar shows the month and a newly scheduled fixture', async (
   await side2.selectOption(await side2.locator('option', { hasText: bob.username }).getAttribute('value'));
   await alicePage.getByRole('button', { name: 'Schedule' }).click();
   await seeText(alicePage, `${next} 18:00 · ${alice.username} vs ${bob.username}`);
+  await screenshot(alicePage, 'calendar');
 }, { needs: ['registered'] });
 
 await test('on a phone-sized screen the menu folds and nothing overflows', async () => {
@@ -278,5 +439,5 @@ await test('on a phone-sized screen the menu folds and nothing overflows', async
 await browser.close();
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;
-console.log(`\n${passed} passed, ${failed} failed`);
+console.log(`\n${passed} passed, ${failed} failed; screenshots in ${shots}`);
 process.exit(failed ? 1 : 0);

@@ -36,6 +36,34 @@ pub fn parse_i64(value: &str) -> Option<i64> {
     value.trim().parse().ok()
 }
 
+/// A `datetime-local` value (browser local time) as UTC; `None` when blank or unreadable.
+pub fn local_time(value: &str) -> Option<DateTime<Utc>> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
+    if ms.is_nan() {
+        None
+    } else {
+        DateTime::from_timestamp_millis(ms as i64)
+    }
+}
+
+/// A UTC instant as a `datetime-local` value in the browser's time zone (`2026-03-01T19:30`).
+pub fn local_input(at: DateTime<Utc>) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        at.timestamp_millis() as f64
+    ));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

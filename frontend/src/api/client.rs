@@ -168,6 +168,19 @@ pub async fn send_no_content<B: Serialize>(
     send_raw(method, path, body, None, None).await.map(drop)
 }
 
+/// Opens a `text/event-stream` (with the bearer token and its refresh, which `EventSource`
+/// cannot send); the body is read by the caller until `signal` aborts it.
+pub async fn open_stream(path: &str, signal: &web_sys::AbortSignal) -> Result<Response, ApiError> {
+    send_raw(
+        Method::GET,
+        path,
+        None,
+        Some(signal),
+        Some(("Accept", "text/event-stream")),
+    )
+    .await
+}
+
 /// A `GET` with extra headers (e.g. an admin's `Cache-Control: no-cache`).
 pub async fn get_with_header<T: DeserializeOwned>(
     path: &str,

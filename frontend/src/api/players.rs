@@ -3,7 +3,7 @@
 use gloo_net::http::Method;
 use ttstats_api_types::Page;
 use ttstats_api_types::players::{
-    CreatePlayerRequest, EloHistoryItem, HistoryItem, Player, PlayerStats,
+    CreatePlayerRequest, EloHistoryItem, HistoryItem, Player, PlayerStats, UpdatePlayerRequest,
 };
 
 use super::client::{self, ApiError};
@@ -51,4 +51,9 @@ pub async fn matches(id: i64, page: u32) -> Result<Page<HistoryItem>, ApiError> 
 /// `GET /players/{id}/elo-history`.
 pub async fn elo_history(id: i64) -> Result<Vec<EloHistoryItem>, ApiError> {
     client::get(&format!("/players/{id}/elo-history")).await
+}
+
+/// `PATCH /players/{id}`: the linked user (or an admin) edits the profile.
+pub async fn update(id: i64, body: &UpdatePlayerRequest) -> Result<Player, ApiError> {
+    client::send(Method::PATCH, &format!("/players/{id}"), Some(body)).await
 }

@@ -1,6 +1,6 @@
 //! Leaderboard, head-to-head and the dashboard.
 
-use ttstats_api_types::stats::{Dashboard, HeadToHead, Leaderboard, LeaderboardQuery};
+use ttstats_api_types::stats::{Dashboard, HeadToHead, Leaderboard, LeaderboardQuery, PairStats};
 
 use super::client::{self, ApiError};
 use super::query_string;
@@ -28,4 +28,9 @@ pub async fn head_to_head(player1: i64, player2: i64) -> Result<HeadToHead, ApiE
 /// `GET /dashboard`.
 pub async fn dashboard() -> Result<Dashboard, ApiError> {
     client::get("/dashboard").await
+}
+
+/// `GET /pairs?player1=&player2=`: two players as doubles partners.
+pub async fn pair(player1: i64, player2: i64) -> Result<PairStats, ApiError> {
+    client::get(&format!("/pairs?player1={player1}&player2={player2}")).await
 }

@@ -1,7 +1,6 @@
 //! Record a match. Scores are checked as you type by `ttstats-domain`, through the very
 //! `TryFrom<&CreateMatchRequest>` the server runs, so the messages are the API's own.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
@@ -12,7 +11,7 @@ use ttstats_api_types::players::{CreatePlayerRequest, NewPlayer, Player};
 use crate::api::{self, ApiError};
 use crate::components::player_select::PlayerSelect;
 use crate::components::problem_view::{ErrorNotice, FieldMessages, FormError};
-use crate::format::parse_i64;
+use crate::format::{local_time, parse_i64};
 use crate::state::use_session;
 
 const FIELDS: &[&str] = &[
@@ -414,18 +413,5 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
                 {move || if create.pending().get() { "Saving…" } else { "Save match" }}
             </button>
         </form>
-    }
-}
-
-/// A `datetime-local` value (browser local time) as UTC; `None` when blank or unreadable.
-fn local_time(value: &str) -> Option<DateTime<Utc>> {
-    if value.trim().is_empty() {
-        return None;
-    }
-    let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
-    if ms.is_nan() {
-        None
-    } else {
-        DateTime::from_timestamp_millis(ms as i64)
     }
 }
