@@ -420,6 +420,63 @@ await test('the calendar shows the month and a newly scheduled fixture', async (
   await screenshot(alicePage, 'calendar');
 }, { needs: ['registered'] });
 
+await test('create a championship, register both players, start it and record a fixture', async () => {
+  const day = (n) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  const cup = `Club Cup ${run}`;
+  await alicePage.goto('/championships');
+  await alicePage.getByText('New championship').click();
+  await alicePage.getByLabel('Start date').fill(day(7));
+  await alicePage.getByLabel('Registration deadline').fill(day(8));
+  await alicePage.getByLabel('Capacity (entries)').fill('4');
+  await alicePage.getByRole('button', { name: 'Create championship' }).click();
+  await seeText(alicePage, 'name is required', '#c-name-error');
+  await seeText(alicePage, 'the registration deadline must be before the start date', '#c-deadline-error');
+  await alicePage.getByLabel('Name').fill(cup);
+  await alicePage.getByLabel('Registration deadline').fill(day(3));
+  await alicePage.locator('#c-deadline-error').getByText('before the start date').waitFor({ state: 'detached' });
+  await alicePage.getByRole('button', { name: 'Create championship' }).click();
+  await alicePage.waitForURL(/\/championships\/\d+$/);
+  await seeText(alicePage, cup, 'h1');
+  await seeText(alicePage, 'registration open');
+  const cupPath = new URL(alicePage.url()).pathname;
+
+  await alicePage.getByRole('button', { name: 'Register' }).click();
+  await seeText(alicePage, 'Withdraw');
+  await bobPage.goto(cupPath);
+  await bobPage.getByRole('button', { name: 'Register' }).click();
+  await seeText(bobPage, '2 of 4 entries');
+  await alicePage.reload();
+  await alicePage.getByRole('button', { name: 'Start the championship' }).click();
+  await seeText(alicePage, 'scheduled');
+  await seeText(alicePage, `Round 1 · ${day(7)} 18:00 · ${alice.username} vs ${bob.username}`);
+  await seeText(alicePage, `Round 2 · ${day(14)} 18:00 · ${bob.username} vs ${alice.username}`);
+
+  await alicePage.locator('.fixtures li', { hasText: 'Round 1' }).getByRole('button', { name: 'Record result' }).click();
+  await alicePage.waitForURL(/\/matches\/\d+$/);
+  await seeText(alicePage, 'tournament');
+  for (const [n, b] of [[1, 4], [2, 6], [3, 8]]) {
+    await alicePage.getByLabel('Next game, side 1').fill('11');
+    await alicePage.getByLabel('side 2', { exact: true }).fill(String(b));
+    await alicePage.getByRole('button', { name: 'Add game' }).click();
+    await seeText(alicePage, `${n} – 0`, '.scoreline');
+  }
+  await alicePage.getByRole('button', { name: 'Confirm result' }).click();
+  await seeText(alicePage, `Waiting for ${bob.username} to confirm`);
+  const matchPath = new URL(alicePage.url()).pathname;
+  await bobPage.goto(matchPath);
+  await bobPage.getByRole('button', { name: 'Confirm result' }).click();
+  await seeText(bobPage, 'Confirmed on');
+
+  await alicePage.goto(cupPath);
+  await seeText(alicePage, 'in progress');
+  const top = alicePage.locator('table.standings tbody tr').first();
+  await top.getByText(alice.username).waitFor();
+  await top.getByText('+3').waitFor();
+  await seeText(alicePage, '3-0', 'table.results');
+  await seeText(alicePage, 'Ties are broken by game difference');
+  await screenshot(alicePage, 'championship');
+}, { needs: ['registered', 'signedIn'] });
+
 await test('on a phone-sized screen the menu folds and nothing overflows', async () => {
   const page = await newPage({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
   await page.goto('/leaderboard');

@@ -1,6 +1,6 @@
 //! Small display helpers shared by the pages.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 /// `2026-03-01 18:30` (UTC, as stored).
 pub fn date_time(at: DateTime<Utc>) -> String {
@@ -62,6 +62,13 @@ pub fn local_input(at: DateTime<Utc>) -> String {
         d.get_hours(),
         d.get_minutes()
     )
+}
+
+/// The `played_at` to send when a fixture is recorded: `None` (the fixture's date and time)
+/// unless that is still ahead, since a result recorded early was played now.
+pub fn played_at_of_fixture(date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    let now = Utc::now();
+    (date.and_time(time).and_utc() > now).then_some(now)
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 
 use gloo_net::http::Method;
 use ttstats_api_types::Page;
-use ttstats_api_types::championships::{Championship, RegisterEntryRequest};
+use ttstats_api_types::championships::{
+    Championship, CreateChampionshipRequest, RegisterEntryRequest,
+};
 
 use super::client::{self, ApiError};
 
@@ -10,6 +12,11 @@ use super::client::{self, ApiError};
 pub async fn list(status: Option<String>) -> Result<Page<Championship>, ApiError> {
     let q = super::query_string([("status", status), ("per_page", Some("50".into()))]);
     client::get(&format!("/championships{q}")).await
+}
+
+/// `POST /championships`.
+pub async fn create(body: &CreateChampionshipRequest) -> Result<Championship, ApiError> {
+    client::send(Method::POST, "/championships", Some(body)).await
 }
 
 /// `GET /championships/{id}`.

@@ -51,6 +51,19 @@ impl ApiError {
         }
     }
 
+    /// A form's own refusal of one field (e.g. a date the browser could not read), shaped like
+    /// the server's 422 so it shows the same way.
+    pub fn invalid(field: &str, message: &str) -> Self {
+        Self {
+            status: 422,
+            code: "validation_failed".into(),
+            detail: message.into(),
+            errors: [(field.to_owned(), vec![message.to_owned()])]
+                .into_iter()
+                .collect(),
+        }
+    }
+
     /// The messages for `field` (empty when none).
     pub fn field(&self, field: &str) -> Vec<String> {
         self.errors.get(field).cloned().unwrap_or_default()

@@ -140,9 +140,14 @@ fn sides(f: &ScheduledMatch) -> String {
 fn Fixture(f: ScheduledMatch, reload: RwSignal<u32>) -> impl IntoView {
     let navigate = use_navigate();
     let id = f.id;
+    let played_at = crate::format::played_at_of_fixture(f.scheduled_date, f.scheduled_time);
     let error = RwSignal::new(None::<ApiError>);
     let convert = Action::new_local(move |(): &()| async move {
-        api::schedule::convert(id, &ConvertRequest::default()).await
+        let body = ConvertRequest {
+            played_at,
+            ..ConvertRequest::default()
+        };
+        api::schedule::convert(id, &body).await
     });
     let cancel = Action::new_local(move |(): &()| async move { api::schedule::cancel(id).await });
     Effect::new(move || match convert.value().get() {
@@ -210,11 +215,11 @@ fn ScheduleForm(reload: RwSignal<u32>) -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(d) = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d") else {
-            error.set(Some(field_error("scheduled_date", "choose a date")));
+            error.set(Some(ApiError::invalid("scheduled_date", "choose a date")));
             return;
         };
         let Ok(t) = NaiveTime::parse_from_str(&time.get_untracked(), "%H:%M") else {
-            error.set(Some(field_error("scheduled_time", "choose a time")));
+            error.set(Some(ApiError::invalid("scheduled_time", "choose a time")));
             return;
         };
         let n = notes.get_untracked();
@@ -262,16 +267,5 @@ fn ScheduleForm(reload: RwSignal<u32>) -> impl IntoView {
                 </form>
             })}
         </section>
-    }
-}
-
-fn field_error(field: &str, message: &str) -> ApiError {
-    ApiError {
-        status: 422,
-        code: "validation_failed".into(),
-        detail: message.into(),
-        errors: [(field.to_owned(), vec![message.to_owned()])]
-            .into_iter()
-            .collect(),
     }
 }
