@@ -74,14 +74,16 @@ async function seeText(page, text, scope = 'body') {
   await page.locator(scope).getByText(text).first().waitFor({ state: 'visible' });
 }
 
-/** Saves `<name>-desktop.png` and `<name>-phone.png` of the page as it is now. */
-async function screenshot(page, name) {
+/** Saves `<name>-desktop.png` and `<name>-phone.png` of the page as it is now, scrolled to
+ *  the top or to the `at` locator. */
+async function screenshot(page, name, at) {
   mkdirSync(shots, { recursive: true });
   const before = page.viewportSize();
   for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]]) {
     await page.setViewportSize(size);
     await page.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => {});
     await page.evaluate(() => window.scrollTo(0, 0));
+    if (at) await at.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await page.screenshot({ path: join(shots, `${name}-${label}.png`) });
   }
   if (before) await page.setViewportSize(before);
@@ -182,7 +184,7 @@ await test('a score the rules refuse is explained beside the score field as you 
   await message.getByText('a game cannot end in a tie').waitFor();
   await alicePage.getByLabel('Game 1, side 2 points').fill('10');
   await message.getByText('the winner needs a lead of at least 2 points').waitFor();
-  await screenshot(alicePage, 'record-match');
+  await screenshot(alicePage, 'record-match', alicePage.locator('li.game').first());
   await alicePage.getByLabel('Game 1, side 2 points').fill('5');
   await alicePage.waitForFunction(() => !document.querySelector('li.game .field-error')?.textContent);
 }, { needs: ['registered'] });
