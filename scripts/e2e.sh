@@ -2,8 +2,8 @@
 # End-to-end test of the SPA: builds it if needed, starts `ttstats serve` on a free loopback
 # port with a fresh SQLite data dir and an admin account, and drives headless Chromium
 # (playwright-core, frontend/e2e/e2e.mjs), which saves screenshots of the main pages at desktop
-# and phone widths to $E2E_SCREENSHOTS (default $CARGO_TARGET_DIR/e2e-screenshots). Without chromium the test is skipped with a
-# warning; with CI=true that is a failure.
+# and phone widths to $E2E_SCREENSHOTS (default $CARGO_TARGET_DIR/e2e-screenshots). Without
+# chromium the test is skipped with a warning; with CI=true that is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
