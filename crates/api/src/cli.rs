@@ -247,7 +247,7 @@ pub async fn cache_command(settings: &Settings, command: CacheCommand) -> anyhow
 
 /// One progress line on stderr per finished stage, and every 10 players.
 fn print_progress(p: crate::services::warm::Progress) {
-    if p.done == p.total || (p.stage == "players" && p.done % 10 == 0) {
+    if p.done == p.total || (p.stage == "players" && p.done.is_multiple_of(10)) {
         eprintln!("warming {}: {}/{}", p.stage, p.done, p.total);
     }
 }

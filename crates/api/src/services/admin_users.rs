@@ -87,10 +87,10 @@ pub async fn update_user(
             let user = users::get_user(conn, id).await?;
             let counts = |u: &UserRow| u.is_active && u.email_verified();
             let verification_changed = counts(&before) != counts(&user);
-            let outcomes = if !verification_changed {
-                Vec::new()
-            } else {
+            let outcomes = if verification_changed {
                 reevaluate_player_of(conn, &user, now).await?
+            } else {
+                Vec::new()
             };
             let player_id = players::find_player_of_user(conn, user.id)
                 .await?
