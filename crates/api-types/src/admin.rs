@@ -72,6 +72,33 @@ pub struct CacheClearQuery {
     pub family: Option<String>,
 }
 
+/// `POST /admin/cache/warm?players=`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct CacheWarmQuery {
+    /// How many of the most active players get their statistics, first history page and Elo
+    /// history warmed (0–1000, default 50).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub players: Option<String>,
+}
+
+/// What `POST /admin/cache/warm` (and `ttstats cache warm`) filled.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CacheWarmReport {
+    /// Values read through the cache: leaderboard variants, dashboard parts and the players'.
+    pub entries: u32,
+    /// Of these, computed from the database now (the rest were cached already).
+    pub computed: u32,
+    /// Players whose values were warmed.
+    pub players: u32,
+    /// Wall-clock time of the warm-up in milliseconds.
+    pub duration_ms: u64,
+}
+
 /// `POST /admin/elo/recalculate?dry_run=`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]

@@ -173,6 +173,7 @@ pub async fn cache(settings: &Settings) -> Cache {
 pub fn cache_config(settings: &Settings) -> CacheConfig {
     CacheConfig {
         redis_url: settings.redis_url.clone(),
+        prefix: settings.cache_prefix.clone(),
         enabled: settings.cache_enabled,
         ..CacheConfig::default()
     }
@@ -185,12 +186,29 @@ pub async fn cache_command(settings: &Settings, command: CacheCommand) -> anyhow
         let _ = writeln!(
             out,
             "REDIS_URL is not set: each server keeps its own in-process cache, which this command \
-             cannot reach. Use POST /api/v1/admin/cache/clear (and GET …/cache/stats) on the server."
+             cannot reach. Use POST /api/v1/admin/cache/clear, POST …/cache/warm and GET \
+             …/cache/stats on the server (or the admin page)."
         );
         return Ok(out);
     }
     let cache = cache(settings).await;
     match command {
+        CacheCommand::Warm { players } => {
+            let db = open(settings).await?;
+            let report = crate::services::warm::warm(&db, &cache, players, print_progress)
+                .await
+                .map_err(|e| anyhow::anyhow!("warm-up failed: {e}"))?;
+            let _ = writeln!(
+                out,
+                "warmed {} value(s) in {:.2} s: {} computed, {} already cached; {} player(s); \
+                 every instance reads them from Redis",
+                report.entries,
+                report.duration.as_secs_f64(),
+                report.computed,
+                report.entries - report.computed,
+                report.players,
+            );
+        }
         CacheCommand::Ping => {
             let rtt = cache
                 .ping()
@@ -227,6 +245,13 @@ pub async fn cache_command(settings: &Settings, command: CacheCommand) -> anyhow
     Ok(out)
 }
 
+/// One progress line on stderr per finished stage, and every 10 players.
+fn print_progress(p: crate::services::warm::Progress) {
+    if p.done == p.total || (p.stage == "players" && p.done.is_multiple_of(10)) {
+        eprintln!("warming {}: {}/{}", p.stage, p.done, p.total);
+    }
+}
+
 /// `ttstats cache` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum CacheCommand {
@@ -240,4 +265,13 @@ pub enum CacheCommand {
     },
     /// Round-trip time to Redis.
     Ping,
+    /// Fill Redis with what most pages read: every leaderboard kind and period, the
+    /// dashboard's club parts, and the statistics, first history pages and Elo history of the
+    /// most active players. Values already cached are kept.
+    Warm {
+        /// How many of the most active players (by confirmed matches) to warm.
+        #[arg(long, default_value_t = crate::services::warm::DEFAULT_PLAYERS,
+            value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::services::warm::MAX_PLAYERS)))]
+        players: u32,
+    },
 }

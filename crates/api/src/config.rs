@@ -17,6 +17,10 @@ pub struct Settings {
     pub database_url: String,
     /// Redis for the L2 cache; `None` runs L1 only.
     pub redis_url: Option<String>,
+    /// First segment of every Redis name and of the invalidation channel
+    /// (`TTSTATS_CACHE_PREFIX`, default `ttstats`): deployments sharing one Redis use
+    /// different prefixes, instances of one deployment the same one.
+    pub cache_prefix: String,
     /// `production` enables the start-up refusals.
     pub production: bool,
     /// Emit JSON log lines.
@@ -115,6 +119,7 @@ impl Settings {
             data_dir,
             database_url,
             redis_url: get("REDIS_URL"),
+            cache_prefix: get("TTSTATS_CACHE_PREFIX").unwrap_or_else(|| "ttstats".into()),
             production,
             json_logs,
             cache_enabled: flag("TTSTATS_CACHE", true)?,
@@ -139,6 +144,16 @@ impl Settings {
             {
                 bail!("REDIS_URL must include a password when TTSTATS_ENV=production");
             }
+        }
+        if !settings
+            .cache_prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        {
+            bail!(
+                "TTSTATS_CACHE_PREFIX={:?}: expected letters, digits, `_`, `-` or `.`",
+                settings.cache_prefix
+            );
         }
         settings
             .bind
@@ -260,6 +275,16 @@ mod tests {
             ]))
             .is_ok()
         );
+    }
+
+    #[test]
+    fn the_cache_prefix_defaults_to_ttstats_and_refuses_separators() {
+        let s = Settings::from_vars(vars(&[])).unwrap();
+        assert_eq!(s.cache_prefix, "ttstats");
+        let s = Settings::from_vars(vars(&[("TTSTATS_CACHE_PREFIX", "staging-2")])).unwrap();
+        assert_eq!(s.cache_prefix, "staging-2");
+        let err = Settings::from_vars(vars(&[("TTSTATS_CACHE_PREFIX", "a:b")])).unwrap_err();
+        assert!(err.to_string().contains("TTSTATS_CACHE_PREFIX"));
     }
 
     #[test]

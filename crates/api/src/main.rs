@@ -25,7 +25,7 @@ enum Command {
     /// Environment: TTSTATS_BIND (127.0.0.1:8080), TTSTATS_DATA_DIR (./data), DATABASE_URL
     /// (sqlite://{data dir}/ttstats.db or postgres://…), REDIS_URL (unset = in-process cache
     /// only), TTSTATS_JWT_SECRET (generated into the data dir), TTSTATS_ENV (development |
-    /// production), TTSTATS_LOG_FORMAT (pretty | json), TTSTATS_CACHE (on | off),
+    /// production), TTSTATS_LOG_FORMAT (pretty | json), TTSTATS_CACHE (on | off), TTSTATS_CACHE_PREFIX (ttstats),
     /// TTSTATS_CACHE_DEBUG_HEADERS (off | on), TTSTATS_STATIC_DIR (frontend/dist),
     /// TTSTATS_PUBLIC_URL (http://127.0.0.1:8080; base of e-mailed links, which are also
     /// logged while no SMTP sender exists), TTSTATS_SIGN_IN_LIMIT (5/900),

@@ -11,6 +11,7 @@ pub mod operations;
 pub mod players;
 pub mod schedule;
 pub mod stats;
+pub mod warm;
 
 use ttstats_persistence::DbError;
 

@@ -140,8 +140,12 @@ pub struct FamilyStats {
     pub l2_keys: Option<u64>,
     /// Reads answered from L1.
     pub l1_hits: u64,
+    /// Reads L1 could not answer (they went on to L2 or computed).
+    pub l1_misses: u64,
     /// Reads answered from L2.
     pub l2_hits: u64,
+    /// L2 lookups that found nothing (then computed).
+    pub l2_misses: u64,
     /// Reads computed because no tier had the value.
     pub misses: u64,
     /// Reads computed without the cache.

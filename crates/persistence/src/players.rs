@@ -192,6 +192,20 @@ pub async fn all_players(conn: &mut Conn<'_>) -> Result<Vec<PlayerRow>, DbError>
         .await)?)
 }
 
+/// The `limit` players with the most confirmed matches, most first (ties by id): whose
+/// statistics `ttstats cache warm` precomputes. One read of the aggregate column.
+pub async fn most_active(conn: &mut Conn<'_>, limit: u32) -> Result<Vec<PlayerId>, DbError> {
+    let limit = i64::from(limit);
+    let ids: Vec<i64> = db_run!(conn, |c| players::table
+        .filter(players::confirmed_matches.gt(0))
+        .order((players::confirmed_matches.desc(), players::id))
+        .limit(limit)
+        .select(players::id)
+        .load(c)
+        .await)?;
+    Ok(ids.into_iter().map(PlayerId).collect())
+}
+
 /// The subset of `ids` that are verified players (linked user active with a verified e-mail).
 pub async fn verified_among(
     conn: &mut Conn<'_>,

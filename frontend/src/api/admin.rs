@@ -3,7 +3,7 @@
 use gloo_net::http::Method;
 use ttstats_api_types::Page;
 use ttstats_api_types::admin::{
-    CacheStats, OutboxItem, RecalculateReport, UpdateUserRequest, UserAdminView,
+    CacheStats, CacheWarmReport, OutboxItem, RecalculateReport, UpdateUserRequest, UserAdminView,
 };
 
 use super::client::{self, ApiError};
@@ -33,9 +33,9 @@ pub async fn clear_cache() -> Result<(), ApiError> {
     client::send_no_content::<()>(Method::POST, "/admin/cache/clear", None).await
 }
 
-/// `POST /admin/cache/warm`.
-pub async fn warm_cache() -> Result<(), ApiError> {
-    client::send_no_content::<()>(Method::POST, "/admin/cache/warm", None).await
+/// `POST /admin/cache/warm` (the most active 50 players).
+pub async fn warm_cache() -> Result<CacheWarmReport, ApiError> {
+    client::send::<(), _>(Method::POST, "/admin/cache/warm", None).await
 }
 
 /// `POST /admin/elo/recalculate?dry_run=`.

@@ -176,7 +176,12 @@ pub fn Cache() -> impl IntoView {
     });
     Effect::new(move || {
         if let Some(r) = warm.value().get() {
-            message.set(Some(r.map(|()| "Cache warmed.".to_owned())));
+            message.set(Some(r.map(|w| {
+                format!(
+                    "Cache warmed: {} values ({} computed) for {} players in {} ms.",
+                    w.entries, w.computed, w.players, w.duration_ms
+                )
+            })));
             reload.update(|n| *n += 1);
         }
     });

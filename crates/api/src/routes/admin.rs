@@ -79,7 +79,9 @@ async fn update_user(
     caller.require_admin()?;
     let updated =
         admin_users::update_user(&state.db, UserId(id.into_inner()), &body, Utc::now()).await?;
-    invalidate::everything(&state.cache).await;
+    if updated.verification_changed {
+        invalidate::verification_changed(&state.cache).await;
+    }
     let account = &updated.account;
     Ok(HttpResponse::Ok().json(views::accounts::user_admin(
         &account.user,

@@ -83,8 +83,7 @@ async fn verify_email(
 ) -> Result<HttpResponse, ApiError> {
     let verification = accounts::verify_email(&state, &body.token).await?;
     if !verification.already_verified {
-        // The player's verified flag appears in cached values everywhere (rare write).
-        invalidate::everything(&state.cache).await;
+        invalidate::verification_changed(&state.cache).await;
     }
     Ok(HttpResponse::Ok().json(VerifyEmailResponse {
         user: views::accounts::user(&verification.user),

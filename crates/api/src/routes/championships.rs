@@ -82,7 +82,7 @@ async fn create_championship(
 ) -> Result<HttpResponse, ApiError> {
     let new = NewChampionship::try_from(&*body);
     let created = championships::create_championship(&state.db, &user, new).await?;
-    invalidate::everything(&state.cache).await;
+    invalidate::championship_changed(&state.cache).await;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -111,7 +111,7 @@ async fn get_championship(
     id: web::Path<i64>,
 ) -> Result<web::Json<Championship>, ApiError> {
     let shown = championships::get_championship(&state.db, &user, ChampionshipId(*id)).await?;
-    invalidate::everything(&state.cache).await;
+    invalidate::championship_changed(&state.cache).await;
     Ok(web::Json(shown))
 }
 
@@ -146,7 +146,7 @@ async fn update_championship(
     let changes = ChampionshipChanges::try_from(&*body);
     let updated =
         championships::update_championship(&state.db, &user, ChampionshipId(*id), changes).await?;
-    invalidate::everything(&state.cache).await;
+    invalidate::championship_changed(&state.cache).await;
     Ok(web::Json(updated))
 }
 
@@ -181,7 +181,7 @@ async fn register(
 ) -> Result<web::Json<Championship>, ApiError> {
     let partner = body.and_then(|b| b.partner).map(PlayerId);
     let shown = championships::register(&state.db, &user, ChampionshipId(*id), partner).await?;
-    invalidate::everything(&state.cache).await;
+    invalidate::championship_changed(&state.cache).await;
     Ok(web::Json(shown))
 }
 
@@ -209,7 +209,7 @@ async fn unregister(
     id: web::Path<i64>,
 ) -> Result<web::Json<Championship>, ApiError> {
     let shown = championships::unregister(&state.db, &user, ChampionshipId(*id)).await?;
-    invalidate::everything(&state.cache).await;
+    invalidate::championship_changed(&state.cache).await;
     Ok(web::Json(shown))
 }
 
@@ -239,7 +239,7 @@ async fn start(
     id: web::Path<i64>,
 ) -> Result<web::Json<Championship>, ApiError> {
     let shown = championships::start(&state.db, &user, ChampionshipId(*id)).await?;
-    invalidate::everything(&state.cache).await;
+    invalidate::championship_changed(&state.cache).await;
     Ok(web::Json(shown))
 }
 
@@ -269,6 +269,6 @@ async fn regenerate(
     id: web::Path<i64>,
 ) -> Result<web::Json<Championship>, ApiError> {
     let shown = championships::regenerate(&state.db, &user, ChampionshipId(*id)).await?;
-    invalidate::everything(&state.cache).await;
+    invalidate::championship_changed(&state.cache).await;
     Ok(web::Json(shown))
 }

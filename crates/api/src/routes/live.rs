@@ -8,7 +8,6 @@ use ttstats_persistence::live_writes::LiveAction;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
-use crate::services::invalidate;
 use crate::services::live;
 use crate::state::AppState;
 
@@ -258,10 +257,5 @@ async fn act(
     action: Result<LiveAction, DomainError>,
 ) -> Result<web::Json<LiveState>, actix_web::Error> {
     let id = MatchId(id?.into_inner());
-    let live_state = live::act(state, user, id, action).await?;
-    if !live_state.is_live {
-        // Scoring ended: the match joined the ordinary pending/confirmed flow.
-        invalidate::everything(&state.cache).await;
-    }
-    Ok(web::Json(live_state))
+    Ok(web::Json(live::act(state, user, id, action).await?))
 }

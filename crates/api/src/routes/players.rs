@@ -1,20 +1,23 @@
 //! `/players`: list, guest creation, profile, edit, rating history (API.md "Players").
 
-use actix_web::{HttpResponse, get, http::header, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::header, patch, post, web};
 use ttstats_api_types::page::page_request;
 use ttstats_api_types::players::{
     CreatePlayerRequest, EloHistoryItem, NewPlayer, Player, PlayerChanges, PlayerListQuery,
     UpdatePlayerRequest,
 };
 use ttstats_api_types::{Page, ProblemDetails};
+use ttstats_cache::Key;
 use ttstats_domain::PlayerId;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, MaybeUser};
+use crate::cached;
 use crate::error::ApiError;
 use crate::services::invalidate;
 use crate::services::players;
 use crate::state::AppState;
+use crate::views::Caller;
 
 /// Registers the player routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -134,16 +137,22 @@ async fn update_player(
     params(("id" = i64, Path, description = "player id")),
     responses(
         (status = 200, description = "rating changes", body = Vec<EloHistoryItem>),
+        (status = 304, description = "unchanged since the `If-None-Match` ETag"),
         (status = 404, description = "`not_found`", body = ProblemDetails,
             content_type = "application/problem+json"),
     )
 )]
 #[get("/players/{id}/elo-history")]
 async fn elo_history(
+    req: HttpRequest,
+    caller: MaybeUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-) -> Result<web::Json<Vec<EloHistoryItem>>, ApiError> {
-    Ok(web::Json(
-        players::elo_history(&state.db, PlayerId(*id)).await?,
-    ))
+) -> Result<HttpResponse, ApiError> {
+    let id = PlayerId(*id);
+    let is_admin = Caller::of_maybe(&caller).is_admin;
+    cached::respond(&req, &state, &Key::EloHistory(id), is_admin, || {
+        players::elo_history_bytes(&state.db, id)
+    })
+    .await
 }

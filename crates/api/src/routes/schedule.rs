@@ -13,7 +13,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::services::invalidate;
 use crate::services::schedule;
 use crate::startup::MAX_JSON_BYTES;
 use crate::state::AppState;
@@ -86,8 +85,7 @@ async fn schedule_match(
     body: Extracted<web::Json<CreateScheduledMatchRequest>>,
 ) -> actix_web::Result<HttpResponse> {
     let new = NewFixture::try_from(&*body?);
-    let fixture = schedule::schedule_match(&state.db, &user, new).await?;
-    invalidate::everything(&state.cache).await;
+    let fixture = schedule::schedule_match(&state, &user, new).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -152,8 +150,7 @@ async fn update_scheduled_match(
 ) -> actix_web::Result<web::Json<ScheduledMatch>> {
     let id = FixtureId(*id?);
     let changes = FixtureChanges::try_from(&*body?);
-    let fixture = schedule::update_scheduled(&state.db, &user, id, changes).await?;
-    invalidate::everything(&state.cache).await;
+    let fixture = schedule::update_scheduled(&state, &user, id, changes).await?;
     Ok(web::Json(fixture))
 }
 
@@ -179,8 +176,7 @@ async fn delete_scheduled_match(
     state: web::Data<AppState>,
     id: Extracted<web::Path<i64>>,
 ) -> actix_web::Result<HttpResponse> {
-    schedule::delete_scheduled(&state.db, &user, FixtureId(*id?)).await?;
-    invalidate::everything(&state.cache).await;
+    schedule::delete_scheduled(&state, &user, FixtureId(*id?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -230,8 +226,7 @@ async fn convert_scheduled_match(
             .unwrap_or_default()
     };
     let conversion = Conversion::try_from(&request);
-    let played = schedule::convert_scheduled(&state.db, &user, id, conversion).await?;
-    invalidate::everything(&state.cache).await;
+    let played = schedule::convert_scheduled(&state, &user, id, conversion).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/matches/{}", played.id)))
         .json(played))

@@ -12,7 +12,6 @@ use ttstats_api_types::stats::{
 use ttstats_api_types::{Page, PageQuery, ProblemDetails};
 use ttstats_cache::Key;
 use ttstats_domain::PlayerId;
-use ttstats_domain::leaderboard::Period;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::MaybeUser;
@@ -52,17 +51,7 @@ async fn leaderboard(
     query: web::Query<LeaderboardQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = query.to_filter()?;
-    let (from, to) = match filter.period {
-        Period::Custom { from, to } => (Some(from.to_string()), Some(to.to_string())),
-        _ => (None, None),
-    };
-    let key = Key::Leaderboard {
-        kind: filter.kind.as_str().to_owned(),
-        period: filter.period.as_str().to_owned(),
-        from,
-        to,
-        limit: filter.limit,
-    };
+    let key = stats::leaderboard_key(&filter);
     let is_admin = Caller::of_maybe(&caller).is_admin;
     cached::respond(&req, &state, &key, is_admin, || {
         stats::leaderboard(&state.db, &filter)
@@ -134,13 +123,10 @@ async fn player_history(
         let found = stats::player_history(&state.db, id, page).await?;
         return Ok(HttpResponse::Ok().json(found));
     }
-    let key = Key::PlayerHistory {
-        player: id,
-        per_page: page.per_page,
-    };
+    let key = stats::player_history_key(id, page);
     let is_admin = Caller::of_maybe(&caller).is_admin;
-    cached::respond(&req, &state, &key, is_admin, || async {
-        cached::to_bytes(&stats::player_history(&state.db, id, page).await?)
+    cached::respond(&req, &state, &key, is_admin, || {
+        stats::player_history_bytes(&state.db, id, page)
     })
     .await
 }

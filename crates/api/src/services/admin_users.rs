@@ -32,6 +32,9 @@ pub struct UpdatedAccount {
     pub revoked_tokens: usize,
     /// Pending matches re-evaluated because the player's verification changed.
     pub outcomes: Vec<WriteOutcome>,
+    /// Whether the account now counts as verified differently (e-mail verified and active):
+    /// the only change that alters cached values.
+    pub verification_changed: bool,
 }
 
 /// A page of accounts by id, and the total.
@@ -83,10 +86,11 @@ pub async fn update_user(
             };
             let user = users::get_user(conn, id).await?;
             let counts = |u: &UserRow| u.is_active && u.email_verified();
-            let outcomes = if counts(&before) == counts(&user) {
-                Vec::new()
-            } else {
+            let verification_changed = counts(&before) != counts(&user);
+            let outcomes = if verification_changed {
                 reevaluate_player_of(conn, &user, now).await?
+            } else {
+                Vec::new()
             };
             let player_id = players::find_player_of_user(conn, user.id)
                 .await?
@@ -95,6 +99,7 @@ pub async fn update_user(
                 account: Account { user, player_id },
                 revoked_tokens,
                 outcomes,
+                verification_changed,
             })
         })
         .await

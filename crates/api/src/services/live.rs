@@ -11,6 +11,7 @@ use actix_web::web::Bytes;
 use chrono::Utc;
 use futures_util::Stream;
 use ttstats_api_types::live::LiveState;
+use ttstats_domain::live::Outcome;
 use ttstats_domain::{DomainError, MatchId};
 use ttstats_persistence::live_writes::{self, LiveAction};
 use ttstats_persistence::matches::{self, MatchFull};
@@ -19,6 +20,7 @@ use ttstats_persistence::{Db, DbError};
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::services::invalidate;
 use crate::state::AppState;
 use crate::views::live::live_state;
 
@@ -71,6 +73,21 @@ pub async fn act(
         })
         .await
         .map_err(not_found("match"))?;
+    // Points only move the live state, which is never cached; a stored or reopened game and
+    // the end of live scoring change the match like a game write (completion included).
+    let games_written = !matches!(
+        write.outcome,
+        Some(
+            Outcome::Unchanged
+                | Outcome::Started
+                | Outcome::Point
+                | Outcome::PointUndone
+                | Outcome::SideSwitchAcknowledged
+        )
+    );
+    if games_written {
+        invalidate::match_written(&state.cache, &write.written).await;
+    }
     Ok(live_state(id, &write.state, write.is_live))
 }
 

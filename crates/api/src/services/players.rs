@@ -58,6 +58,11 @@ pub async fn elo_history(db: &Db, id: PlayerId) -> Result<Vec<EloHistoryItem>, A
     Ok(rows.iter().map(elo_history_item).collect())
 }
 
+/// [`elo_history`] serialized: the cached value (family `elo_history`, tag `player:{id}`).
+pub async fn elo_history_bytes(db: &Db, id: PlayerId) -> Result<Vec<u8>, ApiError> {
+    crate::cached::to_bytes(&elo_history(db, id).await?)
+}
+
 /// Creates a guest player (any signed-in user).
 pub async fn create_player(
     db: &Db,

@@ -24,6 +24,8 @@ use ttstats_persistence::{Conn, Db, DbError, matches};
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::services::invalidate;
+use crate::state::AppState;
 use crate::views::schedule as views;
 
 /// A page of the caller's fixtures (those their player plays in; every fixture for an admin),
@@ -77,10 +79,11 @@ pub async fn get_scheduled(
 /// participant with an account who wants it gets a `scheduled_match` notification and e-mail
 /// (§3.16), in the same transaction.
 pub async fn schedule_match(
-    db: &Db,
+    state: &AppState,
     user: &AuthUser,
     new: Result<NewFixture, FieldErrors>,
 ) -> Result<ScheduledMatch, ApiError> {
+    let db = &state.db;
     if !user.is_admin() {
         user.require_player()?;
     }
@@ -104,33 +107,39 @@ pub async fn schedule_match(
         side2: new.side2.clone(),
         created_by_user_id: Some(user.user.id),
     };
-    db.transaction(async |conn| {
-        let id = fixtures::create_fixture(conn, &input, now).await?;
-        let detail = fixtures::find_fixture(conn, id)
-            .await?
-            .ok_or(DbError::NotFound)?;
-        let related = fixtures::load_related(conn, std::slice::from_ref(&detail.view), &[]).await?;
-        let recipients =
-            notifications::scheduled_match_recipients(conn, &detail.participants()).await?;
-        let notices: Vec<ScheduledMatchNotice> = recipients
-            .iter()
-            .map(|r| scheduled_notice(r, &detail, &related))
-            .collect();
-        notifications::notify_scheduled_match(conn, id, &notices, now).await?;
-        Ok(views::scheduled_match_view(&detail.view, &related, false))
-    })
-    .await
-    .map_err(ApiError::from)
+    let scheduled = db
+        .transaction(async |conn| {
+            let id = fixtures::create_fixture(conn, &input, now).await?;
+            let detail = fixtures::find_fixture(conn, id)
+                .await?
+                .ok_or(DbError::NotFound)?;
+            let related =
+                fixtures::load_related(conn, std::slice::from_ref(&detail.view), &[]).await?;
+            let recipients =
+                notifications::scheduled_match_recipients(conn, &detail.participants()).await?;
+            let notices: Vec<ScheduledMatchNotice> = recipients
+                .iter()
+                .map(|r| scheduled_notice(r, &detail, &related))
+                .collect();
+            notifications::notify_scheduled_match(conn, id, &notices, now).await?;
+            Ok(views::scheduled_match_view(&detail.view, &related, false))
+        })
+        .await
+        .map_err(ApiError::from)?;
+    let participants: Vec<PlayerId> = new.side1.iter().chain(&new.side2).copied().collect();
+    invalidate::fixtures_changed(&state.cache, &participants).await;
+    Ok(scheduled)
 }
 
 /// Changes date, time, location or notes: participants, or for a championship fixture its
 /// championship's creator; admins always (§4.2). Refused once converted.
 pub async fn update_scheduled(
-    db: &Db,
+    state: &AppState,
     user: &AuthUser,
     id: FixtureId,
     changes: Result<FixtureChanges, FieldErrors>,
 ) -> Result<ScheduledMatch, ApiError> {
+    let db = &state.db;
     let viewer = viewer_of(user);
     let detail = visible(db, viewer, id).await?;
     rules::check_fixture_edit(viewer, &detail.access())?;
@@ -142,35 +151,47 @@ pub async fn update_scheduled(
         notes: changes.notes.map(Option::unwrap_or_default),
     };
     let today = Utc::now().date_naive();
-    db.transaction(async |conn| {
-        fixtures::update_fixture(conn, id, &stored, today).await?;
-        let detail = fixtures::find_fixture(conn, id)
-            .await?
-            .ok_or(DbError::NotFound)?;
-        fixture_view(conn, &detail).await
-    })
-    .await
-    .map_err(not_found)
+    let updated = db
+        .transaction(async |conn| {
+            fixtures::update_fixture(conn, id, &stored, today).await?;
+            let detail = fixtures::find_fixture(conn, id)
+                .await?
+                .ok_or(DbError::NotFound)?;
+            fixture_view(conn, &detail).await
+        })
+        .await
+        .map_err(not_found)?;
+    // Sides cannot change, so the participants read before the write are the ones affected.
+    invalidate::fixtures_changed(&state.cache, &detail.participants()).await;
+    Ok(updated)
 }
 
 /// Deletes a fixture: participants and admins; never a championship fixture (§4.2).
-pub async fn delete_scheduled(db: &Db, user: &AuthUser, id: FixtureId) -> Result<(), ApiError> {
+pub async fn delete_scheduled(
+    state: &AppState,
+    user: &AuthUser,
+    id: FixtureId,
+) -> Result<(), ApiError> {
+    let db = &state.db;
     let viewer = viewer_of(user);
     let detail = visible(db, viewer, id).await?;
     rules::check_fixture_delete(viewer, &detail.access())?;
-    db.transaction(async |conn| fixtures::delete_fixture(conn, id).await)
+    let participants = db
+        .transaction(async |conn| fixtures::delete_fixture(conn, id).await)
         .await
         .map_err(not_found)?;
+    invalidate::fixtures_changed(&state.cache, &participants).await;
     Ok(())
 }
 
 /// Converts a fixture into its match and links it (§3.13): participants and admins.
 pub async fn convert_scheduled(
-    db: &Db,
+    state: &AppState,
     user: &AuthUser,
     id: FixtureId,
     conversion: Result<Conversion, FieldErrors>,
 ) -> Result<Match, ApiError> {
+    let db = &state.db;
     let viewer = viewer_of(user);
     let detail = visible(db, viewer, id).await?;
     rules::check_fixture_convert(viewer, &detail.access())?;
@@ -189,14 +210,23 @@ pub async fn convert_scheduled(
         created_by_user_id: Some(user.user.id),
     };
     let now = Utc::now();
-    db.transaction(async |conn| {
-        let converted = fixtures::convert_fixture(conn, id, &input, now).await?;
-        let full = matches::load_match(conn, converted.match_id).await?;
-        let related = fixtures::load_related(conn, &[], std::slice::from_ref(&full)).await?;
-        views::match_view(&full, &related, viewer)
-    })
-    .await
-    .map_err(not_found)
+    let (played, outcome) = db
+        .transaction(async |conn| {
+            let converted = fixtures::convert_fixture(conn, id, &input, now).await?;
+            let full = matches::load_match(conn, converted.match_id).await?;
+            let related = fixtures::load_related(conn, &[], std::slice::from_ref(&full)).await?;
+            Ok((
+                views::match_view(&full, &related, viewer)?,
+                converted.outcome,
+            ))
+        })
+        .await
+        .map_err(not_found)?;
+    // The fixture leaves its players' upcoming lists; the new match is an ordinary match
+    // write (pending lists, or statistics and boards when it was auto-confirmed).
+    invalidate::fixtures_changed(&state.cache, &detail.participants()).await;
+    invalidate::match_written(&state.cache, &outcome).await;
+    Ok(played)
 }
 
 /// The caller's calendar month (`year`, `month`, default: this month) with the upcoming

@@ -7,8 +7,9 @@ use chrono::Utc;
 use ttstats_api_types::Page;
 use ttstats_api_types::players::{Achievements, HistoryItem, Player, PlayerStats};
 use ttstats_api_types::stats::{HeadToHead, PairStats};
+use ttstats_cache::Key;
 use ttstats_domain::head_to_head::win_probability;
-use ttstats_domain::leaderboard::LeaderboardFilter;
+use ttstats_domain::leaderboard::{LeaderboardFilter, Period};
 use ttstats_domain::player_stats::PageRequest;
 use ttstats_domain::{DomainError, MatchId, PlayerId};
 use ttstats_persistence::queries::{dashboard, head_to_head, leaderboard, player_stats};
@@ -28,6 +29,22 @@ pub const HEAD_TO_HEAD_LIVE_FIELDS: [&str; 4] = [
     "player1_win_probability",
     "player2_win_probability",
 ];
+
+/// The cache key of the leaderboard of `filter`: the route and `cache warm` share it, so a
+/// warmed value is the one a read finds.
+pub fn leaderboard_key(filter: &LeaderboardFilter) -> Key {
+    let (from, to) = match filter.period {
+        Period::Custom { from, to } => (Some(from.to_string()), Some(to.to_string())),
+        _ => (None, None),
+    };
+    Key::Leaderboard {
+        kind: filter.kind.as_str().to_owned(),
+        period: filter.period.as_str().to_owned(),
+        from,
+        to,
+        limit: filter.limit,
+    }
+}
 
 /// The leaderboard of `filter` now.
 pub async fn leaderboard(db: &Db, filter: &LeaderboardFilter) -> Result<Vec<u8>, ApiError> {
@@ -92,6 +109,23 @@ pub async fn player_history(
         per_page: history.per_page,
         total: history.total,
     })
+}
+
+/// The cache key of the first page of a player's history with `page.per_page` items.
+pub fn player_history_key(id: PlayerId, page: PageRequest) -> Key {
+    Key::PlayerHistory {
+        player: id,
+        per_page: page.per_page,
+    }
+}
+
+/// [`player_history`] serialized, the cached form of its first page.
+pub async fn player_history_bytes(
+    db: &Db,
+    id: PlayerId,
+    page: PageRequest,
+) -> Result<Vec<u8>, ApiError> {
+    to_bytes(&player_history(db, id, page).await?)
 }
 
 /// The two players of a head-to-head or pair query with their current ratings: `not_found`

@@ -28,3 +28,28 @@ async fn cache_commands_explain_what_to_do_without_redis() {
     assert!(out.contains("REDIS_URL is not set"), "{out}");
     assert!(out.contains("/api/v1/admin/cache/clear"), "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cache_warm_fills_redis_for_every_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(dir.path());
+    crate::helpers::use_test_redis(&mut settings);
+    if settings.redis_url.is_none() {
+        return;
+    }
+    cli::seed_demo(&settings, 12, 120).await.unwrap();
+    let out = cli::cache_command(&settings, cli::CacheCommand::Warm { players: 5 })
+        .await
+        .unwrap();
+    assert!(out.starts_with("warmed 37 value(s)"), "{out}");
+    assert!(out.contains("5 player(s)"), "{out}");
+
+    // A server started afterwards finds the warmed values in Redis.
+    let app = ttstats_api::startup::Application::build(&settings)
+        .await
+        .unwrap();
+    let url = format!("http://{}/api/v1/leaderboard", app.address());
+    tokio::spawn(app.run_until_stopped());
+    let reply = reqwest::get(url).await.unwrap();
+    assert_eq!(reply.headers()["x-cache"], "HIT-L2");
+}

@@ -27,7 +27,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
-    _db: TestDb,
+    /// `None` on a second instance, which shares the first one's database.
+    _db: Option<TestDb>,
     _data_dir: tempfile::TempDir,
 }
 
@@ -58,9 +59,41 @@ pub async fn spawn_app_with(
         address,
         client: reqwest::Client::new(),
         state,
-        _db: db,
+        _db: Some(db),
         _data_dir: data_dir,
     })
+}
+
+/// The shared test Redis (`TEST_REDIS_URL`, from `scripts/services.sh`). Locally a missing one
+/// is `None` (with a warning); with `CI=true` it fails the test.
+pub fn test_redis_url() -> Option<String> {
+    match std::env::var("TEST_REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "TEST_REDIS_URL is required with CI=true (run `eval \"$(scripts/services.sh start)\"`)"
+            );
+            eprintln!(
+                "warning: TEST_REDIS_URL not set; this test runs with the in-process cache only"
+            );
+            None
+        }
+    }
+}
+
+/// Points the cache at the test Redis under a key prefix no other test uses (so tests share
+/// one Redis without seeing each other's values or invalidations). Without `TEST_REDIS_URL`
+/// locally the app keeps its L1-only cache.
+pub fn use_test_redis(settings: &mut Settings) {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    settings.redis_url = test_redis_url();
+    settings.cache_prefix = format!(
+        "t{}x{}x{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        Utc::now().timestamp_micros()
+    );
 }
 
 /// Starts the application on SQLite.
@@ -135,6 +168,28 @@ impl Reply {
 }
 
 impl TestApp {
+    /// A second application instance on this one's database, Redis and key prefix, with its
+    /// own in-process cache and the same token secret: two API servers behind one balancer.
+    pub async fn second_instance(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            jwt_secret: Some(self.state.settings.jwt_secret().unwrap()),
+            data_dir: data_dir.path().to_owned(),
+            ..self.state.settings.clone()
+        };
+        let app = Application::build(&settings).await.unwrap();
+        let address = format!("http://{}", app.address());
+        let state = app.state().clone();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            client: reqwest::Client::new(),
+            state,
+            _db: None,
+            _data_dir: data_dir,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

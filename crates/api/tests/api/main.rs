@@ -3,6 +3,7 @@
 
 mod admin_users;
 mod auth;
+mod cache_freshness;
 mod championships;
 mod cli;
 mod health;
