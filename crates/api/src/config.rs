@@ -119,35 +119,7 @@ impl Settings {
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             bail!("TTSTATS_PUBLIC_URL={public_url:?}: expected an absolute http(s) URL");
         }
-        let number = |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| {
-            let Some(value) = get(name) else {
-                return Ok(default);
-            };
-            match value.parse::<u64>() {
-                Ok(n) if range.contains(&n) => Ok(n),
-                _ => bail!(
-                    "{name}={value:?}: expected a whole number from {} to {}",
-                    range.start(),
-                    range.end()
-                ),
-            }
-        };
-        let pool_defaults = PoolOptions::default();
-        let db_pool = PoolOptions {
-            max_size: u32::try_from(number(
-                "TTSTATS_DB_POOL_SIZE",
-                pool_defaults.max_size.into(),
-                1..=1000,
-            )?)
-            .unwrap_or(pool_defaults.max_size),
-            connection_timeout: Duration::from_secs(number(
-                "TTSTATS_DB_TIMEOUT",
-                pool_defaults.connection_timeout.as_secs(),
-                1..=300,
-            )?),
-        };
-        let l1_max_bytes =
-            number("TTSTATS_L1_MAX_MB", DEFAULT_L1_MAX_MB, 0..=1024 * 1024)? * 1024 * 1024;
+        let (db_pool, l1_max_bytes) = resources(&get)?;
         let settings = Self {
             bind: get("TTSTATS_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             data_dir,
@@ -234,6 +206,36 @@ impl Settings {
             Err(e) => unreachable!("test settings are valid: {e}"),
         }
     }
+}
+
+/// The database pool and the L1 budget: `TTSTATS_DB_POOL_SIZE`, `TTSTATS_DB_TIMEOUT` (seconds)
+/// and `TTSTATS_L1_MAX_MB`.
+fn resources(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<(PoolOptions, u64)> {
+    let number = |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| {
+        let Some(value) = get(name) else {
+            return Ok(default);
+        };
+        match value.parse::<u64>() {
+            Ok(n) if range.contains(&n) => Ok(n),
+            _ => bail!(
+                "{name}={value:?}: expected a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        }
+    };
+    let defaults = PoolOptions::default();
+    let max_size = number("TTSTATS_DB_POOL_SIZE", defaults.max_size.into(), 1..=1000)?;
+    let db_pool = PoolOptions {
+        max_size: u32::try_from(max_size).unwrap_or(defaults.max_size),
+        connection_timeout: Duration::from_secs(number(
+            "TTSTATS_DB_TIMEOUT",
+            defaults.connection_timeout.as_secs(),
+            1..=300,
+        )?),
+    };
+    let l1_mb = number("TTSTATS_L1_MAX_MB", DEFAULT_L1_MAX_MB, 1..=1024 * 1024)?;
+    Ok((db_pool, l1_mb * 1024 * 1024))
 }
 
 /// `scheme://user:password@host` → `scheme://user:***@host`.
@@ -348,7 +350,7 @@ mod tests {
         for (name, value) in [
             ("TTSTATS_DB_POOL_SIZE", "0"),
             ("TTSTATS_DB_TIMEOUT", "soon"),
-            ("TTSTATS_L1_MAX_MB", "-1"),
+            ("TTSTATS_L1_MAX_MB", "0"),
         ] {
             let err = Settings::from_vars(vars(&[(name, value)])).unwrap_err();
             assert!(err.to_string().contains(name), "{err}");

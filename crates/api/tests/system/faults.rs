@@ -189,7 +189,7 @@ const REDIS_TEST: &str = "redis_killed_hung_and_restarted_fails_no_request_and_s
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn redis_killed_hung_and_restarted_fails_no_request_and_serves_fresh_data() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(pg) = Postgres::start(dir.path(), REDIS_TEST).await else {
+    let Some(pg) = Postgres::start(dir.path(), REDIS_TEST) else {
         return;
     };
     let Some(mut redis) = Redis::start(dir.path(), REDIS_TEST).await else {
@@ -258,7 +258,7 @@ const PG_TEST: &str =
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_restart_answers_503_with_retry_after_and_keeps_every_acknowledged_write() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(pg) = Postgres::start(dir.path(), PG_TEST).await else {
+    let Some(pg) = Postgres::start(dir.path(), PG_TEST) else {
         return;
     };
     let deployment =
@@ -359,7 +359,7 @@ const TERM_TEST: &str = "sigterm_lets_the_request_in_flight_finish";
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_lets_the_request_in_flight_finish() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(pg) = Postgres::start(dir.path(), TERM_TEST).await else {
+    let Some(pg) = Postgres::start(dir.path(), TERM_TEST) else {
         return;
     };
     if require("psql", TERM_TEST).is_none() {

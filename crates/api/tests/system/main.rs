@@ -3,6 +3,7 @@
 //! of them (issue #9's faults, issue #10's scale-out). `just scale-test` runs the scale-out
 //! proof alone; `cargo test -p ttstats-api --test system` runs them all. Tests whose server
 //! binaries are missing are skipped with a printed reason, and fail with `CI=true`.
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 mod faults;
 mod procs;

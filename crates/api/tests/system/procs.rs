@@ -197,7 +197,7 @@ pub struct Postgres {
 impl Postgres {
     /// Creates and starts a cluster under `dir`; `None` (skipped) when the server binaries
     /// are missing.
-    pub async fn start(dir: &Path, test: &str) -> Option<Self> {
+    pub fn start(dir: &Path, test: &str) -> Option<Self> {
         let initdb = require("initdb", test)?;
         require("pg_ctl", test)?;
         let bin_dir = initdb.parent().unwrap().to_owned();
@@ -425,7 +425,7 @@ impl Deployment {
             .unwrap();
         let started = Instant::now();
         while child.try_wait().unwrap().is_none() {
-            if started.elapsed() > Duration::from_secs(60) {
+            if started.elapsed() > Duration::from_mins(1) {
                 let _ = child.kill();
                 panic!("ttstats {args:?} did not finish within 60 s");
             }
