@@ -28,6 +28,12 @@ test: setup
     scripts/test.sh
     scripts/e2e.sh
 
+# Issue #10's scale-out proof alone: PostgreSQL and Redis from the installed binaries and two
+# `ttstats serve` processes sharing them; prints what it proved (writes, cross-instance read
+# latency, invalidations received). Part of `just test` too (crates/api/tests/system).
+scale-test:
+    cargo test -p ttstats-api --test system scale:: -- --nocapture --test-threads 1
+
 # Build the SPA into frontend/dist (trunk, release, offline).
 frontend:
     scripts/build-frontend.sh

@@ -18,6 +18,19 @@ pub struct CacheStats {
     pub hit_rate: f64,
     /// Per key family (`leaderboard`, `player_stats`, …).
     pub families: BTreeMap<String, FamilyStats>,
+    /// Invalidations made here and received from other instances.
+    #[serde(default)]
+    pub invalidations: InvalidationStats,
+}
+
+/// Invalidation counters of one instance since it started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvalidationStats {
+    /// Made by this instance's writes and clears.
+    pub local: u64,
+    /// Received from other instances over Redis pub/sub (cross-instance coherence).
+    pub received: u64,
 }
 
 /// The in-process (moka) tier.
@@ -28,6 +41,9 @@ pub struct L1Stats {
     pub entries: u64,
     /// Bytes held.
     pub bytes: u64,
+    /// Capacity in bytes (`TTSTATS_L1_MAX_MB`).
+    #[serde(default)]
+    pub max_bytes: u64,
     /// Hits.
     pub hits: u64,
     /// Misses.
@@ -48,6 +64,15 @@ pub struct L2Stats {
     pub hits: u64,
     /// Misses.
     pub misses: u64,
+    /// The invalidation subscriber is subscribed: other instances' invalidations arrive.
+    #[serde(default)]
+    pub subscriber_connected: bool,
+    /// Failed or timed-out Redis operations since start (absorbed: reads fell back).
+    #[serde(default)]
+    pub errors: u64,
+    /// Invalidations made while Redis was away and not yet replayed there.
+    #[serde(default)]
+    pub pending_invalidations: bool,
 }
 
 /// Hits and misses of one key family.
@@ -226,14 +251,17 @@ mod tests {
             l2: L2Stats::default(),
             hit_rate: 0.0,
             families: BTreeMap::from([("leaderboard".to_owned(), FamilyStats::default())]),
+            invalidations: InvalidationStats::default(),
         };
         assert_eq!(
             serde_json::to_value(&stats).unwrap(),
             serde_json::json!({
-                "l1": {"entries": 0, "bytes": 0, "hits": 0, "misses": 0},
-                "l2": {"connected": false, "keys": 0, "memory_bytes": 0, "hits": 0, "misses": 0},
+                "l1": {"entries": 0, "bytes": 0, "max_bytes": 0, "hits": 0, "misses": 0},
+                "l2": {"connected": false, "keys": 0, "memory_bytes": 0, "hits": 0, "misses": 0,
+                    "subscriber_connected": false, "errors": 0, "pending_invalidations": false},
                 "hit_rate": 0.0,
-                "families": {"leaderboard": {"l1_hits": 0, "l2_hits": 0, "misses": 0}}
+                "families": {"leaderboard": {"l1_hits": 0, "l2_hits": 0, "misses": 0}},
+                "invalidations": {"local": 0, "received": 0}
             })
         );
     }

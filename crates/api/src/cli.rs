@@ -8,7 +8,6 @@ use ttstats_api_types::auth::{NewAccount, RegisterRequest};
 use ttstats_cache::{Cache, CacheConfig, Family};
 use ttstats_persistence::Db;
 use ttstats_persistence::check::{self, DriftReport};
-use ttstats_persistence::pool::PoolOptions;
 use ttstats_persistence::ratings::{self, RecalcReport};
 use ttstats_persistence::seed::{self, SeedReport};
 
@@ -40,7 +39,7 @@ pub struct CreateUser {
 }
 
 async fn open(settings: &Settings) -> anyhow::Result<Db> {
-    let db = Db::connect(&settings.database_url, &PoolOptions::default())
+    let db = Db::connect(&settings.database_url, &settings.db_pool)
         .await
         .with_context(|| format!("cannot open {}", settings.redacted_database_url()))?;
     db.migrate().await.context("migrations failed")?;
@@ -49,7 +48,7 @@ async fn open(settings: &Settings) -> anyhow::Result<Db> {
 
 /// Applies pending migrations.
 pub async fn migrate(settings: &Settings) -> anyhow::Result<Vec<String>> {
-    let db = Db::connect(&settings.database_url, &PoolOptions::default())
+    let db = Db::connect(&settings.database_url, &settings.db_pool)
         .await
         .with_context(|| format!("cannot open {}", settings.redacted_database_url()))?;
     Ok(db.migrate().await?)
@@ -175,6 +174,7 @@ pub fn cache_config(settings: &Settings) -> CacheConfig {
         redis_url: settings.redis_url.clone(),
         prefix: settings.cache_prefix.clone(),
         enabled: settings.cache_enabled,
+        l1_max_bytes: settings.l1_max_bytes,
         ..CacheConfig::default()
     }
 }

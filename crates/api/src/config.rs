@@ -1,8 +1,10 @@
 //! Settings from the environment (ARCHITECTURE.md §7). Zero config runs.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
+use ttstats_persistence::pool::PoolOptions;
 
 use crate::ratelimit::Limit;
 
@@ -37,7 +39,14 @@ pub struct Settings {
     pub public_url: String,
     /// Throttling limits (DOMAIN.md §4.3).
     pub rate_limits: RateLimits,
+    /// Database pool size and connection wait (`TTSTATS_DB_POOL_SIZE`, `TTSTATS_DB_TIMEOUT`).
+    pub db_pool: PoolOptions,
+    /// L1 (in-process cache) budget in bytes (`TTSTATS_L1_MAX_MB`).
+    pub l1_max_bytes: u64,
 }
+
+/// Default L1 budget per process, in MiB.
+pub const DEFAULT_L1_MAX_MB: u64 = 64;
 
 /// Throttling limits; each variable reads `count/seconds`, e.g. `TTSTATS_SIGN_IN_LIMIT=5/900`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +123,7 @@ impl Settings {
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             bail!("TTSTATS_PUBLIC_URL={public_url:?}: expected an absolute http(s) URL");
         }
+        let (db_pool, l1_max_bytes) = resources(&get)?;
         let settings = Self {
             bind: get("TTSTATS_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             data_dir,
@@ -130,6 +140,8 @@ impl Settings {
             jwt_secret: get("TTSTATS_JWT_SECRET"),
             public_url,
             rate_limits,
+            db_pool,
+            l1_max_bytes,
         };
         if settings.production {
             match settings.jwt_secret.as_deref() {
@@ -209,6 +221,36 @@ impl Settings {
             Err(e) => unreachable!("test settings are valid: {e}"),
         }
     }
+}
+
+/// The database pool and the L1 budget: `TTSTATS_DB_POOL_SIZE`, `TTSTATS_DB_TIMEOUT` (seconds)
+/// and `TTSTATS_L1_MAX_MB`.
+fn resources(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<(PoolOptions, u64)> {
+    let number = |name: &str, default: u64, range: std::ops::RangeInclusive<u64>| {
+        let Some(value) = get(name) else {
+            return Ok(default);
+        };
+        match value.parse::<u64>() {
+            Ok(n) if range.contains(&n) => Ok(n),
+            _ => bail!(
+                "{name}={value:?}: expected a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+        }
+    };
+    let defaults = PoolOptions::default();
+    let max_size = number("TTSTATS_DB_POOL_SIZE", defaults.max_size.into(), 1..=1000)?;
+    let db_pool = PoolOptions {
+        max_size: u32::try_from(max_size).unwrap_or(defaults.max_size),
+        connection_timeout: Duration::from_secs(number(
+            "TTSTATS_DB_TIMEOUT",
+            defaults.connection_timeout.as_secs(),
+            1..=300,
+        )?),
+    };
+    let l1_mb = number("TTSTATS_L1_MAX_MB", DEFAULT_L1_MAX_MB, 1..=1024 * 1024)?;
+    Ok((db_pool, l1_mb * 1024 * 1024))
 }
 
 /// `scheme://user:password@host` → `scheme://user:***@host`.
@@ -313,6 +355,31 @@ mod tests {
         assert!(err.to_string().contains("TTSTATS_REGISTER_LIMIT"));
         let err = Settings::from_vars(vars(&[("TTSTATS_PUBLIC_URL", "example.org")])).unwrap_err();
         assert!(err.to_string().contains("TTSTATS_PUBLIC_URL"));
+    }
+
+    #[test]
+    fn pool_size_timeout_and_l1_budget_have_defaults_and_can_be_set() {
+        let s = Settings::from_vars(vars(&[])).unwrap();
+        assert_eq!(s.db_pool.max_size, 16);
+        assert_eq!(s.db_pool.connection_timeout, Duration::from_secs(5));
+        assert_eq!(s.l1_max_bytes, 64 * 1024 * 1024);
+        let s = Settings::from_vars(vars(&[
+            ("TTSTATS_DB_POOL_SIZE", "40"),
+            ("TTSTATS_DB_TIMEOUT", "2"),
+            ("TTSTATS_L1_MAX_MB", "256"),
+        ]))
+        .unwrap();
+        assert_eq!(s.db_pool.max_size, 40);
+        assert_eq!(s.db_pool.connection_timeout, Duration::from_secs(2));
+        assert_eq!(s.l1_max_bytes, 256 * 1024 * 1024);
+        for (name, value) in [
+            ("TTSTATS_DB_POOL_SIZE", "0"),
+            ("TTSTATS_DB_TIMEOUT", "soon"),
+            ("TTSTATS_L1_MAX_MB", "0"),
+        ] {
+            let err = Settings::from_vars(vars(&[(name, value)])).unwrap_err();
+            assert!(err.to_string().contains(name), "{err}");
+        }
     }
 
     #[test]

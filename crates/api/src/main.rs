@@ -29,7 +29,9 @@ enum Command {
     /// TTSTATS_CACHE_DEBUG_HEADERS (off | on), TTSTATS_STATIC_DIR (frontend/dist),
     /// TTSTATS_PUBLIC_URL (http://127.0.0.1:8080; base of e-mailed links, which are also
     /// logged while no SMTP sender exists), TTSTATS_SIGN_IN_LIMIT (5/900),
-    /// TTSTATS_REGISTER_LIMIT (5/3600), TTSTATS_VERIFICATION_EMAIL_LIMIT (3/3600).
+    /// TTSTATS_REGISTER_LIMIT (5/3600), TTSTATS_VERIFICATION_EMAIL_LIMIT (3/3600),
+    /// TTSTATS_DB_POOL_SIZE (16 connections), TTSTATS_DB_TIMEOUT (5 s wait for a connection,
+    /// then 503), TTSTATS_L1_MAX_MB (64 MiB in-process cache). docs/operations.md has them all.
     Serve {
         /// Listen address; overrides TTSTATS_BIND.
         #[arg(long)]

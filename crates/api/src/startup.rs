@@ -9,7 +9,6 @@ use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 use ttstats_persistence::Db;
-use ttstats_persistence::pool::PoolOptions;
 use utoipa_actix_web::{AppExt, UtoipaApp};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -55,7 +54,7 @@ pub fn api_app() -> UtoipaApp<
 impl Application {
     /// Connects and migrates the database, binds the listener and prepares the server.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let db = Db::connect(&settings.database_url, &PoolOptions::default())
+        let db = Db::connect(&settings.database_url, &settings.db_pool)
             .await
             .with_context(|| {
                 format!(

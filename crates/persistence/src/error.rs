@@ -40,12 +40,29 @@ impl From<DieselError> for DbError {
                     .constraint_name()
                     .map_or_else(|| format!("{kind:?}: {}", info.message()), str::to_owned),
             },
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+            // The connection died under the query (server restarted, network cut): the
+            // database is unavailable, not the request wrong (503 + Retry-After, not 500).
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => Self::Unavailable(info.message().to_owned()),
+            DieselError::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if is_server_shutdown(info.message()) =>
+            {
                 Self::Unavailable(info.message().to_owned())
             }
             other => Self::Query(other),
         }
     }
+}
+
+/// PostgreSQL's messages for SQLSTATE 57P01–57P03 (administrator or crash shutdown, server
+/// starting or shutting down), which diesel-async reports without their code. They are
+/// matched in English (the default `lc_messages`); [`crate::Db`] also maps any failure that
+/// leaves the connection closed, whatever the language.
+fn is_server_shutdown(message: &str) -> bool {
+    message.starts_with("terminating connection due to")
+        || message.starts_with("the database system is")
 }
 
 impl<E: std::error::Error + 'static> From<bb8::RunError<E>> for DbError {
@@ -59,5 +76,29 @@ impl DbError {
     /// differently: PostgreSQL reports the index, SQLite the columns).
     pub fn is_conflict_on(&self, index: &str, columns: &str) -> bool {
         matches!(self, Self::Conflict { constraint } if constraint.contains(index) || constraint.contains(columns))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_lost_under_a_query_is_unavailable_not_a_query_error() {
+        let closed = DieselError::DatabaseError(
+            DatabaseErrorKind::UnableToSendCommand,
+            Box::new("connection closed".to_owned()),
+        );
+        assert!(matches!(DbError::from(closed), DbError::Unavailable(_)));
+        let shutdown = DieselError::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("terminating connection due to administrator command".to_owned()),
+        );
+        assert!(matches!(DbError::from(shutdown), DbError::Unavailable(_)));
+        let other = DieselError::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("division by zero".to_owned()),
+        );
+        assert!(matches!(DbError::from(other), DbError::Query(_)));
     }
 }

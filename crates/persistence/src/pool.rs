@@ -166,7 +166,8 @@ impl Db {
         match &self.pool {
             Pool::Pg(pool) => {
                 let mut pooled = pool.get().await?;
-                f(&mut Conn::Pg(&mut pooled)).await
+                let result = f(&mut Conn::Pg(&mut pooled)).await;
+                closed_means_unavailable(result, &mut pooled)
             }
             Pool::Sqlite(pool) => {
                 let mut pooled = pool.get().await?;
@@ -189,17 +190,21 @@ impl Db {
             Pool::Pg(pool) => {
                 let mut pooled = pool.get().await?;
                 let c: &mut AsyncPgConnection = &mut pooled;
-                PgTm::begin_transaction(c).await?;
-                match f(&mut Conn::Pg(c)).await {
-                    Ok(value) => {
-                        PgTm::commit_transaction(c).await?;
-                        Ok(value)
-                    }
-                    Err(e) => {
-                        PgTm::rollback_transaction(c).await?;
-                        Err(e)
+                let result = async {
+                    PgTm::begin_transaction(c).await?;
+                    match f(&mut Conn::Pg(c)).await {
+                        Ok(value) => {
+                            PgTm::commit_transaction(c).await?;
+                            Ok(value)
+                        }
+                        Err(e) => {
+                            PgTm::rollback_transaction(c).await?;
+                            Err(e)
+                        }
                     }
                 }
+                .await;
+                closed_means_unavailable(result, c)
             }
             Pool::Sqlite(pool) => {
                 let mut pooled = pool.get().await?;
@@ -229,6 +234,22 @@ impl Db {
             Ok(())
         })
         .await
+    }
+}
+
+/// A query that failed because its connection died (a PostgreSQL restart terminates every
+/// session, whatever language its message is in) reports the database unavailable (503)
+/// rather than a query error (500). The pool discards the closed connection.
+fn closed_means_unavailable<R>(
+    result: Result<R, DbError>,
+    conn: &mut AsyncPgConnection,
+) -> Result<R, DbError> {
+    use diesel_async::pooled_connection::PoolableConnection;
+    match result {
+        Err(DbError::Query(e)) if conn.is_broken() => {
+            Err(DbError::Unavailable(format!("connection lost: {e}")))
+        }
+        other => other,
     }
 }
 

@@ -1,7 +1,8 @@
 //! Operator actions over HTTP: cache statistics and clearing, Elo recalculation.
 
 use ttstats_api_types::admin::{
-    CacheStats, FamilyStats, L1Stats, L2Stats, RatingChange, RecalculateReport, ReplayedMatch,
+    CacheStats, FamilyStats, InvalidationStats, L1Stats, L2Stats, RatingChange, RecalculateReport,
+    ReplayedMatch,
 };
 use ttstats_cache::Family;
 use ttstats_domain::DomainError;
@@ -17,6 +18,7 @@ pub async fn cache_stats(state: &AppState) -> CacheStats {
         l1: L1Stats {
             entries: stats.l1.entries,
             bytes: stats.l1.bytes,
+            max_bytes: stats.l1.max_bytes,
             hits: stats.l1.hits,
             misses: stats.l1.misses,
         },
@@ -26,6 +28,9 @@ pub async fn cache_stats(state: &AppState) -> CacheStats {
             memory_bytes: stats.l2.memory_bytes.unwrap_or(0),
             hits: stats.l2.hits,
             misses: stats.l2.misses,
+            subscriber_connected: stats.l2.subscriber_connected,
+            errors: stats.l2.errors,
+            pending_invalidations: stats.l2.pending_invalidations,
         },
         hit_rate: stats.hit_rate,
         families: stats
@@ -42,6 +47,10 @@ pub async fn cache_stats(state: &AppState) -> CacheStats {
                 )
             })
             .collect(),
+        invalidations: InvalidationStats {
+            local: stats.invalidations.local,
+            received: stats.invalidations.received,
+        },
     }
 }
 
