@@ -3,6 +3,7 @@
 
 mod admin_users;
 mod auth;
+mod authz;
 mod championships;
 mod cli;
 mod health;
@@ -13,6 +14,7 @@ mod openapi;
 mod operations;
 mod players;
 mod schedule;
+mod security;
 mod snapshots;
 mod spa;
 mod stats;
