@@ -122,8 +122,9 @@ impl Settings {
             .context("TTSTATS_CORS_ORIGINS")?;
         let trusted_proxies = list(get("TTSTATS_TRUSTED_PROXIES"))
             .map(|ip| {
-                ip.parse::<std::net::IpAddr>()
-                    .with_context(|| format!("TTSTATS_TRUSTED_PROXIES: {ip:?} is not an IP address"))
+                ip.parse::<std::net::IpAddr>().with_context(|| {
+                    format!("TTSTATS_TRUSTED_PROXIES: {ip:?} is not an IP address")
+                })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let settings = Self {
@@ -255,7 +256,10 @@ fn redact(url: &str) -> String {
 /// A secret that is short, a placeholder (`change-me…`) or barely varied (`aaaa…`).
 fn is_weak_secret(secret: &str) -> bool {
     let lower = secret.to_lowercase();
-    let distinct = secret.chars().collect::<std::collections::BTreeSet<_>>().len();
+    let distinct = secret
+        .chars()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     secret.len() < 32
         || ["changeme", "change-me", "change_me", "placeholder"]
             .iter()
@@ -365,8 +369,8 @@ mod tests {
             let err = Settings::from_vars(vars(&[("TTSTATS_CORS_ORIGINS", bad)])).unwrap_err();
             assert!(format!("{err:#}").contains("TTSTATS_CORS_ORIGINS"), "{bad}");
         }
-        let err = Settings::from_vars(vars(&[("TTSTATS_TRUSTED_PROXIES", "proxy.local")]))
-            .unwrap_err();
+        let err =
+            Settings::from_vars(vars(&[("TTSTATS_TRUSTED_PROXIES", "proxy.local")])).unwrap_err();
         assert!(err.to_string().contains("TTSTATS_TRUSTED_PROXIES"));
     }
 

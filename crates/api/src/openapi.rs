@@ -64,11 +64,15 @@ pub fn complete(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
             let why = match (has_parameters, operation.request_body.is_some()) {
                 (false, false) => continue,
                 (true, false) => "`invalid_query_parameter`: a malformed path or query parameter",
-                (false, true) => "`malformed_request`: the body is not JSON of the documented \
-                                  shape, or over 64 KiB",
-                (true, true) => "`invalid_query_parameter` (a malformed path or query \
+                (false, true) => {
+                    "`malformed_request`: the body is not JSON of the documented \
+                                  shape, or over 64 KiB"
+                }
+                (true, true) => {
+                    "`invalid_query_parameter` (a malformed path or query \
                                  parameter), `malformed_request` (the body is not JSON of the \
-                                 documented shape, or over 64 KiB)",
+                                 documented shape, or over 64 KiB)"
+                }
             };
             operation
                 .responses

@@ -9,6 +9,8 @@
 //! * CORS is closed by default: without `TTSTATS_CORS_ORIGINS` no cross-origin page may read
 //!   an answer (preflights are refused); listed origins may call the API with a bearer token.
 
+use std::fmt::Write as _;
+
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -33,15 +35,15 @@ pub const REFERRER_POLICY: &str = "strict-origin-when-cross-origin";
 /// its inline scripts, WebAssembly compilation, same-origin API calls; inline style attributes
 /// are allowed (the app sets widths with them), plugins, framing and foreign forms are not.
 pub fn spa_csp(index_html: &str) -> String {
-    let hashes: String = inline_scripts(index_html)
-        .map(|script| {
-            let digest = Sha256::digest(script.as_bytes());
-            format!(
-                " 'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(digest)
-            )
-        })
-        .collect();
+    let mut hashes = String::new();
+    for script in inline_scripts(index_html) {
+        let digest = Sha256::digest(script.as_bytes());
+        let _ = write!(
+            hashes,
+            " 'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        );
+    }
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
@@ -84,9 +86,15 @@ pub async fn headers(
 /// The CORS middleware for `origins` (`TTSTATS_CORS_ORIGINS`); none allows no cross-origin
 /// caller. Same-origin requests (the SPA) are unaffected either way.
 pub fn cors(origins: &[String]) -> Cors {
+    // Closed, answers do not depend on `Origin`, so they need not vary by it.
+    let closed = if origins.is_empty() {
+        Cors::default().disable_vary_header()
+    } else {
+        Cors::default()
+    };
     origins
         .iter()
-        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .fold(closed, |cors, origin| cors.allowed_origin(origin))
         .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
         .allowed_headers([
             header::AUTHORIZATION,

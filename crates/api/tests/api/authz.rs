@@ -42,6 +42,7 @@ const NOT_SCOREKEEPER: Expect = (403, "not_scorekeeper");
 const SIGNED_IN: Expect = (409, "already_signed_in");
 
 /// method, path as documented, answers for [anonymous, unrelated user, owner, admin].
+#[rustfmt::skip]
 const MATRIX: &[(&str, &str, [Expect; 4])] = &[
     // Accounts: public endpoints; nothing in them belongs to a caller.
     ("post", "/api/v1/auth/register", [CREATED, SIGNED_IN, SIGNED_IN, SIGNED_IN]),
@@ -136,7 +137,7 @@ fn day(offset: u64) -> String {
         .to_string()
 }
 
-async fn created(reply: Reply) -> i64 {
+fn created(reply: &Reply) -> i64 {
     assert!(reply.status < 300, "setup failed: {}", reply.body);
     reply.body["id"].as_i64().unwrap()
 }
@@ -159,7 +160,7 @@ async fn a_match(app: &TestApp, w: &World, by: &str, games: &[(i64, i64)], live:
     } else {
         body["games"] = json!(games);
     }
-    created(app.post_as("/api/v1/matches", Some(by), &body).await).await
+    created(&app.post_as("/api/v1/matches", Some(by), &body).await)
 }
 
 /// A started live match scored by the owner, with one point played.
@@ -168,7 +169,11 @@ async fn a_live_match(app: &TestApp, w: &World) -> i64 {
     let base = format!("/api/v1/matches/{id}/live");
     let owner = Some(w.owner.0.as_str());
     let started = app
-        .post_as(&format!("{base}/start"), owner, &json!({"initial_server": 1}))
+        .post_as(
+            &format!("{base}/start"),
+            owner,
+            &json!({"initial_server": 1}),
+        )
         .await;
     assert_eq!(started.status, 200, "{}", started.body);
     let point = app
@@ -185,7 +190,10 @@ async fn a_fixture(app: &TestApp, w: &World) -> i64 {
         "side1": [w.owner.1],
         "side2": [w.rival.1],
     });
-    created(app.post_as("/api/v1/scheduled-matches", Some(&w.owner.0), &body).await).await
+    created(
+        &app.post_as("/api/v1/scheduled-matches", Some(&w.owner.0), &body)
+            .await,
+    )
 }
 
 fn cup(n: usize) -> Value {
@@ -199,20 +207,78 @@ fn cup(n: usize) -> Value {
 
 /// A public championship created by the owner, with the owner and the rival entered.
 async fn a_championship(app: &TestApp, w: &World, n: usize, started: bool) -> i64 {
-    let id = created(app.post_as("/api/v1/championships", Some(&w.owner.0), &cup(n)).await).await;
+    let id = created(
+        &app.post_as("/api/v1/championships", Some(&w.owner.0), &cup(n))
+            .await,
+    );
     for token in [&w.owner.0, &w.rival.0] {
         let entered = app
-            .post_as(&format!("/api/v1/championships/{id}/register"), Some(token), &json!({}))
+            .post_as(
+                &format!("/api/v1/championships/{id}/register"),
+                Some(token),
+                &json!({}),
+            )
             .await;
         assert_eq!(entered.status, 200, "{}", entered.body);
     }
     if started {
         let reply = app
-            .post_as(&format!("/api/v1/championships/{id}/start"), Some(&w.owner.0), &json!({}))
+            .post_as(
+                &format!("/api/v1/championships/{id}/start"),
+                Some(&w.owner.0),
+                &json!({}),
+            )
             .await;
         assert_eq!(reply.status, 200, "{}", reply.body);
     }
     id
+}
+
+/// The target of a row that needs no resource made first: the path and the body.
+fn fixed_target(w: &World, path: &str, n: usize) -> Option<(String, Value)> {
+    let body = match path {
+        "/api/v1/auth/register" => (
+            path.into(),
+            json!({"username": format!("newcomer{n}"), "email": format!("newcomer{n}@example.test"),
+                   "password": crate::helpers::PASSWORD}),
+        ),
+        "/api/v1/auth/login" => (
+            path.into(),
+            json!({"username": "owner", "password": "wrong-guess-123"}),
+        ),
+        "/api/v1/auth/refresh" | "/api/v1/auth/logout" => {
+            (path.into(), json!({"refresh_token": "0".repeat(64)}))
+        }
+        "/api/v1/auth/verify-email" => (path.into(), json!({"token": "0".repeat(64)})),
+        "/api/v1/auth/resend-verification" => {
+            (path.into(), json!({"email": "nobody@example.test"}))
+        }
+        "/api/v1/players" => (path.into(), json!({"name": format!("Guest {n}")})),
+        "/api/v1/players/{id}" => (
+            path.replace("{id}", &w.owner.1.to_string()),
+            json!({"nickname": format!("nick{n}")}),
+        ),
+        "/api/v1/matches" => (
+            path.into(),
+            json!({"best_of": 3, "match_type": "casual",
+                   "played_at": Utc::now() - Duration::hours(1),
+                   "side1": [w.owner.1], "side2": [w.rival.1],
+                   "games": [{"side1_points": 11, "side2_points": 4}]}),
+        ),
+        "/api/v1/scheduled-matches" => (
+            path.into(),
+            json!({"scheduled_date": day(2), "scheduled_time": "19:00:00",
+                   "side1": [w.owner.1], "side2": [w.rival.1]}),
+        ),
+        "/api/v1/championships" => (path.into(), cup(n)),
+        "/api/v1/admin/cache/clear" | "/api/v1/admin/elo/recalculate" => (path.into(), json!({})),
+        "/api/v1/admin/users/{id}" => (
+            path.replace("{id}", &w.target_user.to_string()),
+            json!({"email_verified": true}),
+        ),
+        _ => return None,
+    };
+    Some(body)
 }
 
 /// A fresh target for one call: the concrete path and the body.
@@ -224,33 +290,18 @@ async fn prepare(
     n: usize,
 ) -> (String, Value) {
     let won = [(11, 5), (11, 7)];
-    let concrete = |id: i64| path.replace("{id}", &id.to_string()).replace("{number}", "1");
+    let concrete = |id: i64| {
+        path.replace("{id}", &id.to_string())
+            .replace("{number}", "1")
+    };
+    if let Some(target) = fixed_target(w, path, n) {
+        return target;
+    }
     match path {
-        "/api/v1/auth/register" => (
-            path.into(),
-            json!({"username": format!("newcomer{n}"), "email": format!("newcomer{n}@example.test"),
-                   "password": crate::helpers::PASSWORD}),
+        "/api/v1/matches/{id}" => (
+            concrete(a_match(app, w, &w.owner.0, &won, false).await),
+            json!({"notes": "edited"}),
         ),
-        "/api/v1/auth/login" => (path.into(), json!({"username": "owner", "password": "wrong-guess-123"})),
-        "/api/v1/auth/refresh" | "/api/v1/auth/logout" => {
-            (path.into(), json!({"refresh_token": "0".repeat(64)}))
-        }
-        "/api/v1/auth/verify-email" => (path.into(), json!({"token": "0".repeat(64)})),
-        "/api/v1/auth/resend-verification" => {
-            (path.into(), json!({"email": "nobody@example.test"}))
-        }
-        "/api/v1/players" => (path.into(), json!({"name": format!("Guest {n}")})),
-        "/api/v1/players/{id}" => (concrete(w.owner.1), json!({"nickname": format!("nick{n}")})),
-        "/api/v1/matches" => (
-            path.into(),
-            json!({"best_of": 3, "match_type": "casual",
-                   "played_at": Utc::now() - Duration::hours(1),
-                   "side1": [w.owner.1], "side2": [w.rival.1],
-                   "games": [{"side1_points": 11, "side2_points": 4}]}),
-        ),
-        "/api/v1/matches/{id}" => {
-            (concrete(a_match(app, w, &w.owner.0, &won, false).await), json!({"notes": "edited"}))
-        }
         "/api/v1/matches/{id}/games" => (
             concrete(a_match(app, w, &w.owner.0, &won[..1], false).await),
             json!({"side1_points": 11, "side2_points": 9}),
@@ -260,9 +311,10 @@ async fn prepare(
             json!({"side1_points": 11, "side2_points": 3}),
         ),
         // Recorded by an admin, so neither player has confirmed yet.
-        "/api/v1/matches/{id}/confirm" => {
-            (concrete(a_match(app, w, &w.admin.0, &won, false).await), json!({}))
-        }
+        "/api/v1/matches/{id}/confirm" => (
+            concrete(a_match(app, w, &w.admin.0, &won, false).await),
+            json!({}),
+        ),
         "/api/v1/matches/{id}/live/start" => (
             concrete(a_match(app, w, &w.owner.0, &[], true).await),
             json!({"initial_server": 1}),
@@ -270,16 +322,14 @@ async fn prepare(
         p if p.starts_with("/api/v1/matches/{id}/live/") => {
             (concrete(a_live_match(app, w).await), json!({"side": 2}))
         }
-        "/api/v1/scheduled-matches" => (
-            path.into(),
-            json!({"scheduled_date": day(2), "scheduled_time": "19:00:00",
-                   "side1": [w.owner.1], "side2": [w.rival.1]}),
+        "/api/v1/scheduled-matches/{id}" => (
+            concrete(a_fixture(app, w).await),
+            json!({"notes": "bring balls"}),
         ),
-        "/api/v1/scheduled-matches/{id}" => {
-            (concrete(a_fixture(app, w).await), json!({"notes": "bring balls"}))
-        }
-        "/api/v1/scheduled-matches/{id}/convert" => (concrete(a_fixture(app, w).await), json!({})),
-        "/api/v1/championships" => (path.into(), cup(n)),
+        "/api/v1/scheduled-matches/{id}/convert" => (
+            concrete(a_fixture(app, w).await),
+            json!({"played_at": Utc::now() - Duration::hours(1)}),
+        ),
         "/api/v1/championships/{id}" => (
             concrete(a_championship(app, w, n, false).await),
             json!({"description": "edited"}),
@@ -291,23 +341,29 @@ async fn prepare(
             (concrete(a_championship(app, w, n, true).await), json!({}))
         }
         "/api/v1/championships/{id}/register" => {
-            let id = created(app.post_as("/api/v1/championships", Some(&w.rival.0), &cup(n)).await)
-                .await;
+            let id = created(
+                &app.post_as("/api/v1/championships", Some(&w.rival.0), &cup(n))
+                    .await,
+            );
             (concrete(id), json!({}))
         }
         "/api/v1/championships/{id}/unregister" => {
-            let id = created(app.post_as("/api/v1/championships", Some(&w.rival.0), &cup(n)).await)
-                .await;
+            let id = created(
+                &app.post_as("/api/v1/championships", Some(&w.rival.0), &cup(n))
+                    .await,
+            );
             if let (Some(token), Some(_)) = (w.token(caller), w.player(caller)) {
                 let entered = app
-                    .post_as(&format!("/api/v1/championships/{id}/register"), Some(token), &json!({}))
+                    .post_as(
+                        &format!("/api/v1/championships/{id}/register"),
+                        Some(token),
+                        &json!({}),
+                    )
                     .await;
                 assert_eq!(entered.status, 200, "{}", entered.body);
             }
             (concrete(id), json!({}))
         }
-        "/api/v1/admin/cache/clear" | "/api/v1/admin/elo/recalculate" => (path.into(), json!({})),
-        "/api/v1/admin/users/{id}" => (concrete(w.target_user), json!({"email_verified": true})),
         other => panic!("no target for {other}: add it to `prepare`"),
     }
 }
@@ -339,8 +395,14 @@ fn every_write_endpoint_has_a_row_in_the_matrix() {
     assert_eq!(rows.len(), MATRIX.len(), "a row appears twice");
     let missing: Vec<_> = documented.difference(&rows).collect();
     let stale: Vec<_> = rows.difference(&documented).collect();
-    assert!(missing.is_empty(), "write endpoints without a matrix row: {missing:?}");
-    assert!(stale.is_empty(), "matrix rows of no documented endpoint: {stale:?}");
+    assert!(
+        missing.is_empty(),
+        "write endpoints without a matrix row: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "matrix rows of no documented endpoint: {stale:?}"
+    );
 }
 
 crate::api_test!(

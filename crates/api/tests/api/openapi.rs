@@ -42,7 +42,10 @@ fn operation_ids_are_unique() {
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let id = op["operationId"].as_str().unwrap_or_default();
-            assert!(seen.insert(id.to_owned()), "{method} {path}: operationId {id} is taken");
+            assert!(
+                seen.insert(id.to_owned()),
+                "{method} {path}: operationId {id} is taken"
+            );
         }
     }
 }

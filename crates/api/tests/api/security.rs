@@ -22,8 +22,7 @@ fn forge(
     claims: impl FnOnce(&mut serde_json::Value),
 ) -> String {
     let now = Utc::now().timestamp();
-    let mut body =
-        json!({"sub": user_id, "iat": now - 60, "exp": now + 600, "aud": "ttstats", "iss": "ttstats"});
+    let mut body = json!({"sub": user_id, "iat": now - 60, "exp": now + 600, "aud": "ttstats", "iss": "ttstats"});
     claims(&mut body);
     let message = format!(
         "{}.{}",
@@ -64,7 +63,10 @@ crate::api_test!(
             let _signature = parts.next();
             let message = parts.next().unwrap();
             let payload = message.split('.').nth(1).unwrap();
-            format!("{}.{payload}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#))
+            format!(
+                "{}.{payload}.",
+                URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#)
+            )
         };
         let payload_swapped = {
             // The signature of `genuine` over another user's claims.
@@ -74,21 +76,48 @@ crate::api_test!(
             parts.join(".")
         };
         let forged = [
-            ("RS256 header, HMAC with the secret", forge(&app, &json!({"alg": "RS256", "typ": "JWT"}), id, |_| {})),
+            (
+                "RS256 header, HMAC with the secret",
+                forge(&app, &json!({"alg": "RS256", "typ": "JWT"}), id, |_| {}),
+            ),
             ("HS512 with the secret", hs512),
             ("alg none", unsigned),
-            ("another issuer", forge(&app, &hs256, id, |c| c["iss"] = json!("evil"))),
-            ("another audience", forge(&app, &hs256, id, |c| c["aud"] = json!("evil"))),
-            ("no audience", forge(&app, &hs256, id, |c| { c.as_object_mut().unwrap().remove("aud"); })),
-            ("expired a second ago", forge(&app, &hs256, id, |c| c["exp"] = json!(Utc::now().timestamp() - 1))),
+            (
+                "another issuer",
+                forge(&app, &hs256, id, |c| c["iss"] = json!("evil")),
+            ),
+            (
+                "another audience",
+                forge(&app, &hs256, id, |c| c["aud"] = json!("evil")),
+            ),
+            (
+                "no audience",
+                forge(&app, &hs256, id, |c| {
+                    c.as_object_mut().unwrap().remove("aud");
+                }),
+            ),
+            (
+                "expired a second ago",
+                forge(&app, &hs256, id, |c| {
+                    c["exp"] = json!(Utc::now().timestamp() - 1);
+                }),
+            ),
             ("payload swapped", payload_swapped),
         ];
         for (what, bad) in forged {
             let reply = app.get_as("/api/v1/me", Some(&bad)).await;
-            assert_eq!((reply.status, reply.code()), (401, "invalid_token"), "{what}");
+            assert_eq!(
+                (reply.status, reply.code()),
+                (401, "invalid_token"),
+                "{what}"
+            );
             // A bad token is refused even where no token is needed.
             let public = app.get_as("/api/v1/leaderboard", Some(&bad)).await;
-            assert_eq!((public.status, public.code()), (401, "invalid_token"), "{what}");
+            assert_eq!(
+                (public.status, public.code()),
+                (401, "invalid_token"),
+                "{what}"
+            );
         }
     }
 );
@@ -104,8 +133,12 @@ crate::api_test!(
         let refresh = |token: String| {
             let app = &app;
             async move {
-                app.post_as("/api/v1/auth/refresh", None, &json!({"refresh_token": token}))
-                    .await
+                app.post_as(
+                    "/api/v1/auth/refresh",
+                    None,
+                    &json!({"refresh_token": token}),
+                )
+                .await
             }
         };
         let second = refresh(first.clone()).await;
@@ -138,14 +171,33 @@ crate::api_test!(
         assert_eq!((reply.status, reply.code()), (400, "malformed_request"));
         assert_eq!(reply.headers["content-type"], "application/problem+json");
         // Page size 1–100 (API.md); anything else is a bad parameter, never clamped silently.
-        for query in ["per_page=101", "per_page=0", "per_page=-1", "page=0", "page=99999999999999999999"] {
+        for query in [
+            "per_page=101",
+            "per_page=0",
+            "per_page=-1",
+            "page=0",
+            "page=99999999999999999999",
+        ] {
             let reply = app.get_as(&format!("/api/v1/players?{query}"), None).await;
-            assert_eq!((reply.status, reply.code()), (400, "invalid_query_parameter"), "{query}");
+            assert_eq!(
+                (reply.status, reply.code()),
+                (400, "invalid_query_parameter"),
+                "{query}"
+            );
         }
-        assert_eq!(app.get_as("/api/v1/players?per_page=100", None).await.status, 200);
+        assert_eq!(
+            app.get_as("/api/v1/players?per_page=100", None)
+                .await
+                .status,
+            200
+        );
         // String lengths.
         let long = app
-            .post_as("/api/v1/players", Some(&token), &json!({"name": "x".repeat(101)}))
+            .post_as(
+                "/api/v1/players",
+                Some(&token),
+                &json!({"name": "x".repeat(101)}),
+            )
             .await;
         assert_eq!((long.status, long.code()), (422, "field_too_long"));
         let base = json!({"best_of": 3, "match_type": "casual", "side1": [me], "side2": [rival],
@@ -156,26 +208,41 @@ crate::api_test!(
             body
         };
         let notes = app
-            .post_as("/api/v1/matches", Some(&token), &with("notes", json!("n".repeat(5000))))
+            .post_as(
+                "/api/v1/matches",
+                Some(&token),
+                &with("notes", json!("n".repeat(5000))),
+            )
             .await;
         assert_eq!((notes.status, notes.code()), (422, "field_too_long"));
         // Number ranges, including values no integer type holds.
         let cases = [
             (with("best_of", json!(1001)), 422, "best_of_invalid"),
             (with("best_of", json!(1e30)), 400, "malformed_request"),
-            (with("side1", json!([i64::MAX])), 422, "unknown_player"),
+            (with("side2", json!([i64::MAX])), 422, "unknown_player"),
             (
                 with("games", json!([{"side1_points": -1, "side2_points": 11}])),
                 422,
                 "game_score_negative",
             ),
             (
-                with("games", json!([{"side1_points": 11, "side2_points": 5, "duration_minutes": 301}])),
+                with(
+                    "games",
+                    json!([{"side1_points": 11, "side2_points": 5, "duration_minutes": 301}]),
+                ),
                 422,
                 "duration_invalid",
             ),
             (
-                with("games", json!([{"side1_points": 99_999_999_999_i64, "side2_points": 5}])),
+                with(
+                    "games",
+                    json!([{"side1_points": 99_999_999_999_i64, "side2_points": 5}]),
+                ),
+                422,
+                "game_score_overshoot",
+            ),
+            (
+                with("games", json!([{"side1_points": 1e20, "side2_points": 5}])),
                 400,
                 "malformed_request",
             ),
@@ -184,7 +251,9 @@ crate::api_test!(
             let reply = app.post_as("/api/v1/matches", Some(&token), &body).await;
             assert_eq!((reply.status, reply.code()), (status, code), "{body}");
         }
-        let id = app.get_as("/api/v1/players/99999999999999999999", None).await;
+        let id = app
+            .get_as("/api/v1/players/99999999999999999999", None)
+            .await;
         assert_eq!(id.status, 400);
     }
 );
@@ -192,7 +261,10 @@ crate::api_test!(
 /// The security headers every answer carries.
 fn assert_hardened(reply: &reqwest::header::HeaderMap, what: &str) {
     assert_eq!(reply["x-content-type-options"], "nosniff", "{what}");
-    assert_eq!(reply["referrer-policy"], "strict-origin-when-cross-origin", "{what}");
+    assert_eq!(
+        reply["referrer-policy"], "strict-origin-when-cross-origin",
+        "{what}"
+    );
     assert_eq!(reply["x-frame-options"], "DENY", "{what}");
     assert!(reply.contains_key("content-security-policy"), "{what}");
 }
@@ -200,7 +272,12 @@ fn assert_hardened(reply: &reqwest::header::HeaderMap, what: &str) {
 crate::api_test!(
     api_answers_carry_security_headers_and_load_nothing,
     |app| async move {
-        for path in ["/api/v1/players", "/api/v1/me", "/healthz", "/api/v1/no-such-thing"] {
+        for path in [
+            "/api/v1/players",
+            "/api/v1/me",
+            "/healthz",
+            "/api/v1/no-such-thing",
+        ] {
             let reply = app.get_as(path, None).await;
             assert_hardened(&reply.headers, path);
             let csp = reply.headers["content-security-policy"].to_str().unwrap();
@@ -219,7 +296,10 @@ async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
         .request(Method::OPTIONS, app.url("/api/v1/matches"))
         .header("origin", origin)
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "authorization, content-type")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
         .send()
         .await
         .unwrap()
@@ -234,24 +314,42 @@ async fn get_from(app: &TestApp, origin: &str) -> reqwest::Response {
         .unwrap()
 }
 
-crate::api_test!(cross_origin_callers_are_refused_by_default, |app| async move {
-    let denied = preflight(&app, "https://elsewhere.example").await;
-    assert_eq!(denied.status(), 400);
-    assert!(denied.headers().get("access-control-allow-origin").is_none());
-    // A simple request is answered (the browser withholds it from the page) without any grant.
-    let simple = get_from(&app, "https://elsewhere.example").await;
-    assert_eq!(simple.status(), 200);
-    assert!(simple.headers().get("access-control-allow-origin").is_none());
-});
+crate::api_test!(
+    cross_origin_callers_are_refused_by_default,
+    |app| async move {
+        let denied = preflight(&app, "https://elsewhere.example").await;
+        assert_eq!(denied.status(), 400);
+        assert!(
+            denied
+                .headers()
+                .get("access-control-allow-origin")
+                .is_none()
+        );
+        // A simple request is answered (the browser withholds it from the page) without any grant.
+        let simple = get_from(&app, "https://elsewhere.example").await;
+        assert_eq!(simple.status(), 200);
+        assert!(
+            simple
+                .headers()
+                .get("access-control-allow-origin")
+                .is_none()
+        );
+    }
+);
 
 crate::api_test!(
     listed_origins_may_call_the_api_and_others_may_not,
-    with |s| s.cors_origins = vec!["https://club.example".into()],
+    with | s | s.cors_origins = vec!["https://club.example".into()],
     |app| async move {
         let allowed = preflight(&app, "https://club.example").await;
         assert_eq!(allowed.status(), 200);
-        assert_eq!(allowed.headers()["access-control-allow-origin"], "https://club.example");
-        let methods = allowed.headers()["access-control-allow-methods"].to_str().unwrap();
+        assert_eq!(
+            allowed.headers()["access-control-allow-origin"],
+            "https://club.example"
+        );
+        let methods = allowed.headers()["access-control-allow-methods"]
+            .to_str()
+            .unwrap();
         assert!(methods.contains("POST"), "{methods}");
         let headers = allowed.headers()["access-control-allow-headers"]
             .to_str()
@@ -259,12 +357,25 @@ crate::api_test!(
             .to_lowercase();
         assert!(headers.contains("authorization"), "{headers}");
         let simple = get_from(&app, "https://club.example").await;
-        assert_eq!(simple.headers()["access-control-allow-origin"], "https://club.example");
+        assert_eq!(
+            simple.headers()["access-control-allow-origin"],
+            "https://club.example"
+        );
 
         let denied = preflight(&app, "https://club.example.evil.test").await;
-        assert!(denied.headers().get("access-control-allow-origin").is_none());
+        assert!(
+            denied
+                .headers()
+                .get("access-control-allow-origin")
+                .is_none()
+        );
         let simple = get_from(&app, "http://club.example").await;
-        assert!(simple.headers().get("access-control-allow-origin").is_none());
+        assert!(
+            simple
+                .headers()
+                .get("access-control-allow-origin")
+                .is_none()
+        );
     }
 );
 
@@ -288,7 +399,7 @@ async fn failed_login_via(app: &TestApp, forwarded_for: &str, username: &str) ->
 
 crate::api_test!(
     forwarded_addresses_are_ignored_unless_the_peer_is_a_trusted_proxy,
-    with |s| s.rate_limits.sign_in_failures = Limit::new(2, 900),
+    with | s | s.rate_limits.sign_in_failures = Limit::new(2, 900),
     |app| async move {
         // Spoofing X-Forwarded-For does not buy a direct client fresh attempts.
         for (i, spoofed) in ["198.51.100.1", "198.51.100.2"].into_iter().enumerate() {
@@ -302,7 +413,7 @@ crate::api_test!(
 
 crate::api_test!(
     behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own,
-    with |s| {
+    with | s | {
         s.rate_limits.sign_in_failures = Limit::new(2, 900);
         s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
     },
@@ -315,7 +426,10 @@ crate::api_test!(
         assert_eq!((blocked.status, blocked.code()), (429, "rate_limited"));
         // Another client behind the same proxy is not blocked by its neighbour.
         let neighbour = failed_login_via(&app, "203.0.113.8", "nobody3").await;
-        assert_eq!((neighbour.status, neighbour.code()), (401, "invalid_credentials"));
+        assert_eq!(
+            (neighbour.status, neighbour.code()),
+            (401, "invalid_credentials")
+        );
         // A spoofed left part of the chain does not change who the proxy vouched for.
         let spoofed = failed_login_via(&app, "192.0.2.1, 203.0.113.7", "nobody4").await;
         assert_eq!((spoofed.status, spoofed.code()), (429, "rate_limited"));
@@ -356,7 +470,7 @@ async fn passwords_appear_in_no_log_line_even_at_debug_level() {
         .port();
     let bind = format!("127.0.0.1:{port}");
     let data = dir.path().display().to_string();
-    let admin_password = "operator-Secret-4711";
+    let admin_password = "tidal-Lantern-4711";
     let password = "hunter-Quartz-2718";
     let vars = [
         ("TTSTATS_DATA_DIR", data.as_str()),
@@ -368,13 +482,21 @@ async fn passwords_appear_in_no_log_line_even_at_debug_level() {
     let log = dir.path().join("ttstats.log");
     let created = finish(
         ttstats(
-            &["user", "create", "--username", "op", "--email", "op@example.test", "--verified"],
+            &[
+                "user",
+                "create",
+                "--username",
+                "operator",
+                "--email",
+                "operator@example.test",
+                "--verified",
+            ],
             &vars,
             &log,
         ),
         &log,
     );
-    assert!(created.contains("created user op"), "{created}");
+    assert!(created.contains("created user operator"), "{created}");
     let mut server = ttstats(&["serve"], &vars, &log);
     let base = format!("http://{bind}");
     let client = reqwest::Client::new();
@@ -385,7 +507,10 @@ async fn passwords_appear_in_no_log_line_even_at_debug_level() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let post = |path: &str, body: serde_json::Value| {
-        client.post(format!("{base}/api/v1{path}")).json(&body).send()
+        client
+            .post(format!("{base}/api/v1{path}"))
+            .json(&body)
+            .send()
     };
     let registered = post(
         "/auth/register",
@@ -394,14 +519,33 @@ async fn passwords_appear_in_no_log_line_even_at_debug_level() {
     .await
     .unwrap();
     assert_eq!(registered.status(), 201);
-    for (login, secret) in [("ada", password), ("op", admin_password), ("op", password)] {
-        let _ = post("/auth/login", json!({"username": login, "password": secret})).await;
+    for (login, secret) in [
+        ("ada", password),
+        ("operator", admin_password),
+        ("operator", password),
+    ] {
+        let _ = post(
+            "/auth/login",
+            json!({"username": login, "password": secret}),
+        )
+        .await;
     }
-    let _ = post("/auth/register", json!({"username": "bob", "email": "bad", "password": password})).await;
-    let _ = post("/auth/login", json!({"username": "ada", "password": [password]})).await;
+    let _ = post(
+        "/auth/register",
+        json!({"username": "bob", "email": "bad", "password": password}),
+    )
+    .await;
+    let _ = post(
+        "/auth/login",
+        json!({"username": "ada", "password": [password]}),
+    )
+    .await;
     server.kill().unwrap();
     let log = finish(server, &log);
-    assert!(log.contains("/api/v1/auth/login"), "the requests were logged: {log}");
+    assert!(
+        log.contains("/api/v1/auth/login"),
+        "the requests were logged: {log}"
+    );
     assert!(!log.contains(password), "{log}");
     assert!(!log.contains(admin_password), "{log}");
     assert!(!log.contains("$argon2"), "{log}");
@@ -416,7 +560,10 @@ fn production_mode_refuses_to_start_with_a_default_secret_or_an_open_redis() {
         (&[], "TTSTATS_JWT_SECRET"),
         (&[("TTSTATS_JWT_SECRET", "change-me")], "TTSTATS_JWT_SECRET"),
         (
-            &[("TTSTATS_JWT_SECRET", strong), ("REDIS_URL", "redis://127.0.0.1:6379")],
+            &[
+                ("TTSTATS_JWT_SECRET", strong),
+                ("REDIS_URL", "redis://127.0.0.1:6379"),
+            ],
             "REDIS_URL",
         ),
     ];

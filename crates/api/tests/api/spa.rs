@@ -98,6 +98,6 @@ async fn the_app_page_may_run_its_own_scripts_and_wasm_and_nothing_else() {
         );
         assert!(csp.contains("connect-src 'self'"), "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
-        assert!(!csp.contains("*"), "{path}: {csp}");
+        assert!(!csp.contains('*'), "{path}: {csp}");
     }
 }
