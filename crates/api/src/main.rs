@@ -29,7 +29,9 @@ enum Command {
     /// TTSTATS_CACHE_DEBUG_HEADERS (off | on), TTSTATS_STATIC_DIR (frontend/dist),
     /// TTSTATS_PUBLIC_URL (http://127.0.0.1:8080; base of e-mailed links, which are also
     /// logged while no SMTP sender exists), TTSTATS_SIGN_IN_LIMIT (5/900),
-    /// TTSTATS_REGISTER_LIMIT (5/3600), TTSTATS_VERIFICATION_EMAIL_LIMIT (3/3600).
+    /// TTSTATS_REGISTER_LIMIT (5/3600), TTSTATS_VERIFICATION_EMAIL_LIMIT (3/3600),
+    /// TTSTATS_TRUSTED_PROXIES (none; proxy IPs whose X-Forwarded-For is believed),
+    /// TTSTATS_CORS_ORIGINS (none; origins allowed to call the API from a browser).
     Serve {
         /// Listen address; overrides TTSTATS_BIND.
         #[arg(long)]
