@@ -6,15 +6,15 @@
 # response that does not match its documented schema and any undocumented status code.
 #
 # Bounded: FUZZ_MAX_EXAMPLES cases per operation (default 40) and FUZZ_MAX_TIME seconds for
-# the whole run (default 120). schemathesis is pinned and installed with pip into a virtualenv
-# under the cargo target dir (skipped when present). Without network access the run is skipped
-# with a warning; with CI=true that is a failure.
+# the whole run (default 120). schemathesis is pinned and installed with pip into its own
+# virtualenv under the cargo target dir (skipped when present at that version; not the `venv`
+# of scripts/check-deploy.sh, whose pinned tools it could upgrade). Without network access the
+# run is skipped with a warning; with CI=true that is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ttstats/target}"
 SCHEMATHESIS_VERSION=4.32.5
-venv="$CARGO_TARGET_DIR/venv"
+venv="$CARGO_TARGET_DIR/venv-fuzz"
 st="$venv/bin/schemathesis"
 
 if ! "$st" --version 2>/dev/null | grep -q "version $SCHEMATHESIS_VERSION\$"; then
@@ -35,6 +35,7 @@ bin="$CARGO_TARGET_DIR/debug/ttstats"
 
 work=$(mktemp -d)
 server_pid=
+# shellcheck disable=SC2329 # invoked by the trap
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   rm -rf "$work"
@@ -98,7 +99,7 @@ status=0
   --header "Authorization: Bearer $token" \
   --max-examples "${FUZZ_MAX_EXAMPLES:-40}" --max-time "${FUZZ_MAX_TIME:-120}" \
   --request-timeout 10 --seed "${FUZZ_SEED:-1}" --workers 1 --no-shrink \
-  --exclude-path /metrics --exclude-path /api/v1/matches/{id}/live/events \
+  --exclude-path /metrics --exclude-path '/api/v1/matches/{id}/live/events' \
   --suppress-health-check all --warnings off \
   "$@" || status=$?
 if [ "$status" != 0 ]; then
