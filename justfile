@@ -17,7 +17,7 @@ run *ARGS: setup
     cargo run --release -p ttstats-api --bin ttstats -- serve {{ARGS}}
 
 # Every check and test: format, lints, wasm build of the shared crates, unit and integration
-# tests, then the SPA end to end in headless Chromium.
+# tests, the API fuzzed from its OpenAPI document, then the SPA end to end in headless Chromium.
 test: setup
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings
@@ -26,6 +26,7 @@ test: setup
     scripts/check-layering.sh
     scripts/check-deploy.sh
     scripts/test.sh
+    scripts/fuzz.sh
     scripts/e2e.sh
 
 # Issue #10's scale-out proof alone: PostgreSQL and Redis from the installed binaries and two
@@ -37,6 +38,11 @@ scale-test:
 # Build the SPA into frontend/dist (trunk, release, offline).
 frontend:
     scripts/build-frontend.sh
+
+# Fuzz the whole API from its OpenAPI document with schemathesis (bounded, ~3 min; extra
+# arguments go to `schemathesis run`, e.g. `just fuzz --include-path-regex matches`).
+fuzz *ARGS:
+    scripts/fuzz.sh {{ARGS}}
 
 # The SPA end-to-end test alone (builds what is missing, starts a throwaway server).
 e2e:

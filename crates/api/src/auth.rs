@@ -261,6 +261,19 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_login_is_checked_against_a_hash_of_the_same_cost() {
+        // login() verifies unknown names against dummy_hash(): same algorithm, version and
+        // parameters as a real account's hash, so both take the same time.
+        let real = hash_password("correct horse").unwrap();
+        let real = PasswordHash::new(&real).unwrap();
+        let dummy = PasswordHash::new(dummy_hash()).unwrap();
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert!(!verify_password("correct horse", dummy_hash()));
+    }
+
+    #[test]
     fn passwords_verify_only_against_their_own_hash() {
         let hash = hash_password("correct horse").unwrap();
         assert!(hash.starts_with("$argon2id$"));

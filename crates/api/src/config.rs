@@ -43,6 +43,12 @@ pub struct Settings {
     pub db_pool: PoolOptions,
     /// L1 (in-process cache) budget in bytes (`TTSTATS_L1_MAX_MB`).
     pub l1_max_bytes: u64,
+    /// Origins allowed to call the API from a browser (`TTSTATS_CORS_ORIGINS`, comma-separated
+    /// `scheme://host[:port]`); empty (the default) allows no cross-origin caller.
+    pub cors_origins: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`TTSTATS_TRUSTED_PROXIES`,
+    /// comma-separated IP addresses); empty (the default) keys rate limits on the peer.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Default L1 budget per process, in MiB.
@@ -124,6 +130,17 @@ impl Settings {
             bail!("TTSTATS_PUBLIC_URL={public_url:?}: expected an absolute http(s) URL");
         }
         let (db_pool, l1_max_bytes) = resources(&get)?;
+        let cors_origins = list(get("TTSTATS_CORS_ORIGINS"))
+            .map(|origin| parse_origin(&origin))
+            .collect::<anyhow::Result<Vec<_>>>()
+            .context("TTSTATS_CORS_ORIGINS")?;
+        let trusted_proxies = list(get("TTSTATS_TRUSTED_PROXIES"))
+            .map(|ip| {
+                ip.parse::<std::net::IpAddr>().with_context(|| {
+                    format!("TTSTATS_TRUSTED_PROXIES: {ip:?} is not an IP address")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let settings = Self {
             bind: get("TTSTATS_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             data_dir,
@@ -142,11 +159,13 @@ impl Settings {
             rate_limits,
             db_pool,
             l1_max_bytes,
+            cors_origins,
+            trusted_proxies,
         };
         if settings.production {
             match settings.jwt_secret.as_deref() {
                 None => bail!("TTSTATS_JWT_SECRET must be set when TTSTATS_ENV=production"),
-                Some(s) if s.len() < 32 || s == "change-me" => {
+                Some(s) if is_weak_secret(s) => {
                     bail!("TTSTATS_JWT_SECRET must be at least 32 random characters in production")
                 }
                 Some(_) => {}
@@ -253,6 +272,30 @@ fn resources(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<(PoolOptio
     Ok((db_pool, l1_mb * 1024 * 1024))
 }
 
+/// The non-empty, trimmed items of a comma-separated variable.
+fn list(value: Option<String>) -> impl Iterator<Item = String> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// An origin as browsers send it: `http(s)://host[:port]`, no path, no trailing slash.
+fn parse_origin(origin: &str) -> anyhow::Result<String> {
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .with_context(|| format!("{origin:?} is not an http(s) origin"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', '*']) {
+        bail!("{origin:?} is not an origin: expected scheme://host[:port] without a path");
+    }
+    Ok(origin.to_owned())
+}
+
 /// `scheme://user:password@host` → `scheme://user:***@host`.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -265,6 +308,20 @@ fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// A secret that is short, a placeholder (`change-me…`) or barely varied (`aaaa…`).
+fn is_weak_secret(secret: &str) -> bool {
+    let lower = secret.to_lowercase();
+    let distinct = secret
+        .chars()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    secret.len() < 32
+        || ["changeme", "change-me", "change_me", "placeholder"]
+            .iter()
+            .any(|p| lower.contains(p))
+        || distinct < 8
 }
 
 fn redis_has_password(url: &str) -> bool {
@@ -380,6 +437,61 @@ mod tests {
             let err = Settings::from_vars(vars(&[(name, value)])).unwrap_err();
             assert!(err.to_string().contains(name), "{err}");
         }
+    }
+
+    #[test]
+    fn cors_and_trusted_proxies_are_closed_by_default_and_parse_lists() {
+        let s = Settings::from_vars(vars(&[])).unwrap();
+        assert!(s.cors_origins.is_empty());
+        assert!(s.trusted_proxies.is_empty());
+        let s = Settings::from_vars(vars(&[
+            (
+                "TTSTATS_CORS_ORIGINS",
+                "https://tt.example.org, http://localhost:3000",
+            ),
+            ("TTSTATS_TRUSTED_PROXIES", "10.0.0.1,::1"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            s.cors_origins,
+            ["https://tt.example.org", "http://localhost:3000"]
+        );
+        assert_eq!(s.trusted_proxies.len(), 2);
+        for bad in ["*", "tt.example.org", "https://tt.example.org/app"] {
+            let err = Settings::from_vars(vars(&[("TTSTATS_CORS_ORIGINS", bad)])).unwrap_err();
+            assert!(format!("{err:#}").contains("TTSTATS_CORS_ORIGINS"), "{bad}");
+        }
+        let err =
+            Settings::from_vars(vars(&[("TTSTATS_TRUSTED_PROXIES", "proxy.local")])).unwrap_err();
+        assert!(err.to_string().contains("TTSTATS_TRUSTED_PROXIES"));
+    }
+
+    #[test]
+    fn production_refuses_the_example_secret() {
+        let err = Settings::from_vars(vars(&[
+            ("TTSTATS_ENV", "production"),
+            ("TTSTATS_JWT_SECRET", "change-me"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("TTSTATS_JWT_SECRET"));
+        for weak in [
+            "change-me-change-me-change-me-change-me",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
+            let err = Settings::from_vars(vars(&[
+                ("TTSTATS_ENV", "production"),
+                ("TTSTATS_JWT_SECRET", weak),
+            ]))
+            .unwrap_err();
+            assert!(err.to_string().contains("TTSTATS_JWT_SECRET"), "{weak}");
+        }
+        let err = Settings::from_vars(vars(&[
+            ("TTSTATS_ENV", "production"),
+            ("TTSTATS_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("REDIS_URL", "redis://user:@127.0.0.1:6379"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("REDIS_URL"));
     }
 
     #[test]

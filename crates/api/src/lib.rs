@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod ratelimit;
 pub mod routes;
+pub mod security;
 pub mod services;
 pub mod startup;
 pub mod state;

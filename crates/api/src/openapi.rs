@@ -39,6 +39,60 @@ impl Modify for BearerAuth {
 /// The complete document, built from the same route table the server mounts.
 pub fn document() -> utoipa::openapi::OpenApi {
     let (_, api) = crate::startup::api_app().split_for_parts();
+    complete(api)
+}
+
+/// Adds the answers the extractors give before any handler runs, so each handler documents
+/// only its own: every `/api/v1` operation with a path or query parameter can answer 400
+/// `invalid_query_parameter` (an id beyond 64 bits, a `true` that is not a boolean), and every
+/// one with a body 400 `malformed_request` (not JSON, wrong types, over 64 KiB).
+pub fn complete(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    for (path, item) in &mut api.paths.paths {
+        if !path.starts_with("/api/v1") {
+            continue;
+        }
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            let why = match (has_parameters, operation.request_body.is_some()) {
+                (false, false) => continue,
+                (true, false) => "`invalid_query_parameter`: a malformed path or query parameter",
+                (false, true) => {
+                    "`malformed_request`: the body is not JSON of the documented \
+                                  shape, or over 64 KiB"
+                }
+                (true, true) => {
+                    "`invalid_query_parameter` (a malformed path or query \
+                                 parameter), `malformed_request` (the body is not JSON of the \
+                                 documented shape, or over 64 KiB)"
+                }
+            };
+            operation
+                .responses
+                .responses
+                .entry("400".to_owned())
+                .or_insert_with(|| {
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description(why)
+                            .content(
+                                "application/problem+json",
+                                ContentBuilder::new()
+                                    .schema(Some(Ref::from_schema_name("ProblemDetails")))
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                });
+        }
+    }
     api
 }
 

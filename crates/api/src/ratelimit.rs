@@ -101,11 +101,51 @@ pub trait RateLimiter: Send + Sync {
     fn reset<'a>(&'a self, key: &'a RateKey) -> LimitFuture<'a, ()>;
 }
 
-/// The address a request is counted against: the connecting peer (no proxy headers are
-/// trusted yet).
+/// The address a request is counted against: the connecting peer, or — when the peer is one
+/// of `TTSTATS_TRUSTED_PROXIES` — the client it forwarded for (see [`client_address`]).
 pub fn client_ip(req: &HttpRequest) -> IpAddr {
-    req.peer_addr()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |addr| addr.ip())
+    let peer = req
+        .peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |addr| addr.ip());
+    let trusted = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .map(|state| state.settings.trusted_proxies.as_slice())
+        .unwrap_or_default();
+    if trusted.is_empty() {
+        return peer;
+    }
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    client_address(peer, &forwarded.join(","), trusted)
+}
+
+/// The client behind a chain of proxies. `X-Forwarded-For` is believed only as far as it was
+/// written by trusted proxies: starting at the peer, each trusted hop vouches for the address
+/// before it; the first address not in `trusted` is the client. A peer that is not trusted is
+/// the client itself, whatever the header says; an unparsable entry ends the walk at the last
+/// trusted hop (which can then be throttled, but never spoofed).
+pub fn client_address(peer: IpAddr, forwarded_for: &str, trusted: &[IpAddr]) -> IpAddr {
+    let mut client = peer;
+    if !trusted.contains(&peer) {
+        return client;
+    }
+    for hop in forwarded_for
+        .rsplit(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    {
+        let Ok(ip) = hop.parse::<IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !trusted.contains(&ip) {
+            break;
+        }
+    }
+    client
 }
 
 /// In-process counters, one map for all keys.
@@ -308,6 +348,26 @@ mod tests {
                 .is_ok()
         );
         assert!(limiter.is_empty());
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let inner: IpAddr = "10.0.0.2".parse().unwrap();
+        let client: IpAddr = "203.0.113.7".parse().unwrap();
+        let trusted = [proxy, inner];
+        // An untrusted peer is the client, whatever it claims.
+        assert_eq!(client_address(client, "198.51.100.1", &trusted), client);
+        // A trusted proxy vouches for the address it appended.
+        assert_eq!(client_address(proxy, "203.0.113.7", &trusted), client);
+        // Chained proxies: walk right to left past trusted hops; a spoofed left part is ignored.
+        assert_eq!(
+            client_address(proxy, "198.51.100.1, 203.0.113.7, 10.0.0.2", &trusted),
+            client
+        );
+        // No header, or garbage: the last trusted hop is counted.
+        assert_eq!(client_address(proxy, "", &trusted), proxy);
+        assert_eq!(client_address(proxy, "unknown, 10.0.0.2", &trusted), inner);
     }
 
     #[test]

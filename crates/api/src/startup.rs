@@ -19,6 +19,7 @@ use crate::metrics;
 use crate::openapi::ApiDoc;
 use crate::ratelimit::LocalRateLimiter;
 use crate::routes;
+use crate::security;
 use crate::state::AppState;
 use crate::telemetry;
 
@@ -68,6 +69,8 @@ impl Application {
         }
         metrics::handle();
         let secret = settings.jwt_secret()?;
+        // Computed now, so the first sign-in of an unknown name costs what every other does.
+        tokio::task::spawn_blocking(crate::auth::dummy_hash);
         let cache_config = crate::cli::cache_config(settings);
         cache_config
             .validate()
@@ -97,9 +100,14 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .wrap(actix_web::middleware::from_fn(metrics::record))
                 .wrap(actix_web::middleware::from_fn(telemetry::request_id_header))
+                .wrap(security::cors(&server_state.settings.cors_origins))
+                .wrap(actix_web::middleware::from_fn(security::headers))
                 .wrap(TracingLogger::default())
                 .service(web::redirect("/docs", "/docs/"))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .url("/api-docs/openapi.json", crate::openapi::complete(api)),
+                )
                 .configure(move |cfg| routes::spa::configure(cfg, static_dir))
         })
         .listen(listener)?

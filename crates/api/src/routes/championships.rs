@@ -67,6 +67,8 @@ async fn list_championships(
             content_type = "application/problem+json"),
         (status = 403, description = "`player_profile_required`", body = ProblemDetails,
             content_type = "application/problem+json"),
+        (status = 409, description = "`not_enough_entries`: a private championship needs two \
+            entries", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "`field_required`, `field_too_long`, `invalid_choice`, \
             `max_entries_invalid`, `start_date_in_past`, `registration_deadline_required`, \
             `registration_deadline_after_start`, `entry_size_invalid`, `players_not_distinct`, \
@@ -154,6 +156,7 @@ async fn update_championship(
 /// included). The body may be omitted for singles.
 #[utoipa::path(
     tag = "championships",
+    operation_id = "register_entry",
     params(("id" = i64, Path, description = "championship id")),
     request_body = RegisterEntryRequest,
     security(("bearer" = [])),

@@ -35,6 +35,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "matches",
     params(MatchListQuery),
     responses(
+        (status = 401, description = "`invalid_token`: a bad or expired token is refused \
+            even where none is needed", body = ProblemDetails,
+            content_type = "application/problem+json"),
         (status = 200, description = "a page of matches", body = Page<Match>),
         (status = 400, description = "`invalid_query_parameter`", body = ProblemDetails,
             content_type = "application/problem+json"),
@@ -94,6 +97,9 @@ async fn create_match(
     tag = "matches",
     params(("id" = i64, Path, description = "match id")),
     responses(
+        (status = 401, description = "`invalid_token`: a bad or expired token is refused \
+            even where none is needed", body = ProblemDetails,
+            content_type = "application/problem+json"),
         (status = 200, description = "the match", body = Match),
         (status = 404, description = "`not_found` (unknown or invisible)", body = ProblemDetails,
             content_type = "application/problem+json"),
@@ -318,6 +324,9 @@ async fn confirm_match(
     tag = "matches",
     params(("id" = i64, Path, description = "match id")),
     responses(
+        (status = 401, description = "`invalid_token`: a bad or expired token is refused \
+            even where none is needed", body = ProblemDetails,
+            content_type = "application/problem+json"),
         (status = 200, description = "the projection", body = Projection),
         (status = 404, description = "`not_found`", body = ProblemDetails,
             content_type = "application/problem+json"),

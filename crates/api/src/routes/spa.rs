@@ -40,9 +40,11 @@ async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> actix_web::Result<Ht
             return Err(crate::error::ApiError::not_found("resource").into());
         }
         // History fallback: every unknown path is a route of the app.
-        let index = NamedFile::open_async(dir.0.join("index.html")).await?;
-        let mut response = index.into_response(&req);
+        let index = dir.0.join("index.html");
+        let csp = index_csp(&index).await;
+        let mut response = NamedFile::open_async(index).await?.into_response(&req);
         set_cache_control(&mut response, NO_CACHE);
+        set_csp(&mut response, csp);
         return Ok(response);
     };
     let name = file
@@ -77,6 +79,9 @@ async fn serve(req: HttpRequest, dir: web::Data<SpaDir>) -> actix_web::Result<Ht
         None => NamedFile::open_async(&file).await?.into_response(&req),
     };
     set_cache_control(&mut response, cache);
+    if name == "index.html" {
+        set_csp(&mut response, index_csp(&file).await);
+    }
     response
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
@@ -124,6 +129,20 @@ fn safe_relative(requested: &str) -> Option<PathBuf> {
     path.components()
         .all(|c| matches!(c, Component::Normal(_)))
         .then(|| path.to_path_buf())
+}
+
+/// The Content-Security-Policy of the app page at `index` (its inline scripts' hashes).
+async fn index_csp(index: &Path) -> Option<String> {
+    let html = tokio::fs::read_to_string(index).await.ok()?;
+    Some(crate::security::spa_csp(&html))
+}
+
+fn set_csp(response: &mut HttpResponse, csp: Option<String>) {
+    if let Some(value) = csp.and_then(|csp| HeaderValue::from_str(&csp).ok()) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
 }
 
 fn set_cache_control(response: &mut HttpResponse, value: &'static str) {

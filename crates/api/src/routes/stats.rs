@@ -37,6 +37,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     tag = "statistics",
     params(LeaderboardQuery),
     responses(
+        (status = 401, description = "`invalid_token`: a bad or expired token is refused \
+            even where none is needed", body = ProblemDetails,
+            content_type = "application/problem+json"),
         (status = 200, description = "ranked players", body = Leaderboard),
         (status = 304, description = "unchanged since the `If-None-Match` ETag"),
         (status = 400, description = "`invalid_query_parameter`, `invalid_date_range`",
@@ -65,6 +68,9 @@ async fn leaderboard(
     tag = "statistics",
     params(("id" = i64, Path, description = "player id")),
     responses(
+        (status = 401, description = "`invalid_token`: a bad or expired token is refused \
+            even where none is needed", body = ProblemDetails,
+            content_type = "application/problem+json"),
         (status = 200, description = "the statistics", body = PlayerStats),
         (status = 304, description = "unchanged since the `If-None-Match` ETag"),
         (status = 404, description = "`not_found`", body = ProblemDetails,
@@ -101,6 +107,9 @@ async fn player_stats(
     tag = "statistics",
     params(("id" = i64, Path, description = "player id"), PageQuery),
     responses(
+        (status = 401, description = "`invalid_token`: a bad or expired token is refused \
+            even where none is needed", body = ProblemDetails,
+            content_type = "application/problem+json"),
         (status = 200, description = "a page of matches", body = Page<HistoryItem>),
         (status = 304, description = "unchanged since the `If-None-Match` ETag (first page)"),
         (status = 400, description = "bad `page`/`per_page`", body = ProblemDetails,
@@ -157,6 +166,9 @@ async fn player_achievements(
     tag = "statistics",
     params(PlayerPairQuery),
     responses(
+        (status = 401, description = "`invalid_token`: a bad or expired token is refused \
+            even where none is needed", body = ProblemDetails,
+            content_type = "application/problem+json"),
         (status = 200, description = "the head-to-head", body = HeadToHead),
         (status = 304, description = "unchanged since the `If-None-Match` ETag"),
         (status = 400, description = "missing or malformed `player1`/`player2`",
@@ -193,6 +205,9 @@ async fn head_to_head(
     tag = "statistics",
     params(PlayerPairQuery),
     responses(
+        (status = 401, description = "`invalid_token`: a bad or expired token is refused \
+            even where none is needed", body = ProblemDetails,
+            content_type = "application/problem+json"),
         (status = 200, description = "the pair's statistics", body = PairStats),
         (status = 304, description = "unchanged since the `If-None-Match` ETag"),
         (status = 400, description = "missing or malformed `player1`/`player2`",

@@ -4,6 +4,7 @@
 mod admin_users;
 mod auth;
 mod cache_freshness;
+mod authz;
 mod championships;
 mod cli;
 mod health;
@@ -14,6 +15,7 @@ mod openapi;
 mod operations;
 mod players;
 mod schedule;
+mod security;
 mod snapshots;
 mod spa;
 mod stats;

@@ -34,3 +34,18 @@ fn every_operation_documents_its_error_answers() {
         }
     }
 }
+
+#[test]
+fn operation_ids_are_unique() {
+    let doc = serde_json::to_value(ttstats_api::openapi::document()).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default();
+            assert!(
+                seen.insert(id.to_owned()),
+                "{method} {path}: operationId {id} is taken"
+            );
+        }
+    }
+}

@@ -10,7 +10,7 @@ async fn app_with_dist() -> (crate::helpers::TestApp, tempfile::TempDir) {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(
         dist.path().join("index.html"),
-        "<!doctype html><title>ttstats</title>",
+        "<!doctype html><title>ttstats</title><script type=\"module\">init();</script>",
     )
     .unwrap();
     std::fs::write(dist.path().join(WASM), b"\0asm plain").unwrap();
@@ -77,4 +77,27 @@ async fn unknown_api_paths_are_problem_404s_not_the_app_page() {
     let escape = app.get("/..%2F..%2Fetc%2Fpasswd").await;
     assert!(escape.status().as_u16() < 500);
     assert!(!escape.text().await.unwrap().contains("root:"));
+}
+
+#[tokio::test]
+async fn the_app_page_may_run_its_own_scripts_and_wasm_and_nothing_else() {
+    let (app, _dist) = app_with_dist().await;
+    for path in ["/", "/index.html", "/players/3"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        // printf 'init();' | openssl dgst -sha256 -binary | base64
+        assert!(
+            csp.contains(
+                "script-src 'self' 'wasm-unsafe-eval' \
+                 'sha256-GEnM5q1nYY/iACnyMTdov+tNp9OFcBnnDgNXUXaVNXc='"
+            ),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("connect-src 'self'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains('*'), "{path}: {csp}");
+    }
 }
