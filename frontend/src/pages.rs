@@ -10,6 +10,7 @@ pub mod live;
 pub mod login;
 pub mod match_detail;
 pub mod not_found;
+pub mod notifications;
 pub mod pending;
 pub mod player;
 pub mod players;

@@ -3,7 +3,7 @@
 use gloo_net::http::Method;
 use ttstats_api_types::Page;
 use ttstats_api_types::players::{
-    CreatePlayerRequest, EloHistoryItem, HistoryItem, Player, PlayerStats,
+    Achievements, CreatePlayerRequest, EloHistoryItem, HistoryItem, Player, PlayerStats,
 };
 
 use super::client::{self, ApiError};
@@ -51,4 +51,9 @@ pub async fn matches(id: i64, page: u32) -> Result<Page<HistoryItem>, ApiError> 
 /// `GET /players/{id}/elo-history`.
 pub async fn elo_history(id: i64) -> Result<Vec<EloHistoryItem>, ApiError> {
     client::get(&format!("/players/{id}/elo-history")).await
+}
+
+/// `GET /players/{id}/achievements`.
+pub async fn achievements(id: i64) -> Result<Achievements, ApiError> {
+    client::get(&format!("/players/{id}/achievements")).await
 }
