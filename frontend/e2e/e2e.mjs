@@ -276,6 +276,37 @@ await test('the player page shows rating, streak and the Elo chart', async () =>
   await screenshot(alicePage, 'player');
 }, { needs: ['confirmed'] });
 
+await test('the player page shows the earned achievement and progress to the next tier', async () => {
+  await alicePage.goto('/players');
+  await alicePage.getByRole('link', { name: alice.username }).click();
+  await seeText(alicePage, 'Achievements', 'h2');
+  await seeText(alicePage, 'First Blood', '.achievements-earned');
+  await seeText(alicePage, 'Matches played → bronze', '.achievement-progress');
+  await seeText(alicePage, '1 / 10', '.achievement-progress');
+}, { needs: ['confirmed'] });
+
+await test('the notifications page lists the result, counts unread ones and marks them read', async () => {
+  await bobPage.goto('/');
+  await seeText(bobPage, '2', 'nav .unread-count');
+  await bobPage.getByRole('link', { name: /Notifications/ }).click();
+  await seeText(bobPage, 'Notifications', 'h1');
+  await seeText(bobPage, '2 unread');
+  const result = bobPage.locator('li.notification.unread', { hasText: 'Match confirmed' });
+  await result.getByText(`You lost 1-3 against ${alice.username}`).waitFor();
+  await result.getByRole('button', { name: 'Mark read' }).click();
+  await seeText(bobPage, '1 unread');
+  await seeText(bobPage, '1', 'nav .unread-count');
+  await bobPage.getByRole('button', { name: 'Mark all read' }).click();
+  await seeText(bobPage, 'Nothing unread.');
+  await bobPage.locator('nav .unread-count').waitFor({ state: 'detached' });
+  const overtake = bobPage.getByLabel('Overtaken on the leaderboard');
+  assert.equal(await overtake.isChecked(), false, 'overtakes are off by default');
+  await overtake.check();
+  await bobPage.reload();
+  await bobPage.getByLabel('Overtaken on the leaderboard').waitFor();
+  assert.equal(await bobPage.getByLabel('Overtaken on the leaderboard').isChecked(), true);
+}, { needs: ['confirmed'] });
+
 await test('a player edits their own profile, with errors beside the field; others cannot', async () => {
   await alicePage.goto(state.alicePlayerPath);
   await seeText(alicePage, alice.username, 'h1');

@@ -7,6 +7,7 @@ pub mod championships;
 pub mod client;
 pub mod live;
 pub mod matches;
+pub mod notifications;
 pub mod players;
 pub mod schedule;
 pub mod stats;

@@ -7,7 +7,7 @@ use leptos_router::path;
 use crate::components::nav::Nav;
 use crate::pages::{
     admin, calendar, championships, head_to_head, home, leaderboard, live, login, match_detail,
-    not_found, pairs, pending, player, players, record_match, register, verify_email,
+    not_found, notifications, pairs, pending, player, players, record_match, register, verify_email,
 };
 use crate::state::Session;
 
@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/championships") view=championships::Championships />
                     <Route path=path!("/championships/:id") view=championships::ChampionshipPage />
                     <Route path=path!("/pending") view=pending::Pending />
+                    <Route path=path!("/notifications") view=notifications::NotificationsPage />
                     <Route path=path!("/head-to-head") view=head_to_head::HeadToHeadPage />
                     <Route path=path!("/pairs") view=pairs::PairPage />
                     <Route path=path!("/calendar") view=calendar::CalendarPage />

@@ -1,5 +1,6 @@
 //! Widgets shared by several pages.
 
+pub mod achievements;
 pub mod chart;
 pub mod loading;
 pub mod match_card;

@@ -11,6 +11,7 @@ pub mod login;
 pub mod match_detail;
 pub mod not_found;
 pub mod pairs;
+pub mod notifications;
 pub mod pending;
 pub mod player;
 pub mod players;

@@ -93,7 +93,7 @@ impl Default for NotificationPreferences {
     }
 }
 
-/// `PATCH /me/notification-preferences`: absent fields stay.
+/// `PUT /me/notification-preferences`: the fields sent change, absent fields stay.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"leaderboard_overtake": true})))]

@@ -8,6 +8,7 @@ pub mod live;
 pub mod matches;
 pub mod me;
 pub mod me_matches;
+pub mod notifications;
 pub mod operations;
 pub mod players;
 pub mod schedule;
@@ -22,6 +23,7 @@ pub fn configure_v1(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(me_matches::configure)
         .configure(auth::configure)
         .configure(me::configure)
+        .configure(notifications::configure)
         .configure(admin::configure)
         .configure(schedule::configure)
         .configure(live::configure)

@@ -7,6 +7,7 @@ pub mod championships;
 pub mod invalidate;
 pub mod live;
 pub mod matches;
+pub mod notifications;
 pub mod operations;
 pub mod players;
 pub mod schedule;

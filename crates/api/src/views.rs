@@ -23,6 +23,7 @@ use crate::auth::{AuthUser, MaybeUser};
 pub mod accounts;
 pub mod championships;
 pub mod live;
+pub mod notifications;
 pub mod schedule;
 pub mod stats;
 

@@ -21,6 +21,8 @@ pub enum Family {
     PlayerHistory,
     /// A player's Elo history (part of "player stats" in DOMAIN.md §5).
     EloHistory,
+    /// A player's achievements and progress (part of "player stats" in DOMAIN.md §5).
+    Achievements,
     /// Head-to-head of an ordered pair.
     HeadToHead,
     /// Doubles statistics of an unordered pair.
@@ -39,11 +41,12 @@ pub enum Family {
 
 impl Family {
     /// Every family, in a stable order (statistics, `clear` of everything).
-    pub const ALL: [Family; 11] = [
+    pub const ALL: [Family; 12] = [
         Family::Leaderboard,
         Family::PlayerStats,
         Family::PlayerHistory,
         Family::EloHistory,
+        Family::Achievements,
         Family::HeadToHead,
         Family::PairStats,
         Family::DashboardTotals,
@@ -60,6 +63,7 @@ impl Family {
             Family::PlayerStats => "player_stats",
             Family::PlayerHistory => "player_history",
             Family::EloHistory => "elo_history",
+            Family::Achievements => "achievements",
             Family::HeadToHead => "head_to_head",
             Family::PairStats => "pair_stats",
             Family::DashboardTotals => "dashboard_totals",
@@ -80,6 +84,7 @@ impl Family {
             | Family::PlayerStats
             | Family::PlayerHistory
             | Family::EloHistory
+            | Family::Achievements
             | Family::PairStats
             | Family::DashboardTotals => 10,
             Family::HeadToHead => 30,
@@ -219,6 +224,8 @@ pub enum Key {
     },
     /// A player's Elo history.
     EloHistory(PlayerId),
+    /// A player's achievements and progress.
+    Achievements(PlayerId),
     /// Head-to-head oriented to the first player; `(b, a)` is a different value.
     HeadToHead(PlayerId, PlayerId),
     /// Doubles statistics of a pair; the order does not matter (the cache normalizes it, see
@@ -266,6 +273,7 @@ impl Key {
             Key::PlayerStats(_) => Family::PlayerStats,
             Key::PlayerHistory { .. } => Family::PlayerHistory,
             Key::EloHistory(_) => Family::EloHistory,
+            Key::Achievements(_) => Family::Achievements,
             Key::HeadToHead(..) => Family::HeadToHead,
             Key::PairStats(..) => Family::PairStats,
             Key::DashboardTotals => Family::DashboardTotals,
@@ -303,7 +311,10 @@ impl Key {
                 f(Tag::Players);
                 f(Tag::Club);
             }
-            Key::PlayerStats(p) | Key::PlayerHistory { player: p, .. } | Key::EloHistory(p) => {
+            Key::PlayerStats(p)
+            | Key::PlayerHistory { player: p, .. }
+            | Key::EloHistory(p)
+            | Key::Achievements(p) => {
                 f(Tag::Player(p));
             }
             Key::HeadToHead(a, b) | Key::PairStats(a, b) => {
@@ -360,6 +371,7 @@ impl fmt::Display for Key {
             }
             Key::PlayerStats(p)
             | Key::EloHistory(p)
+            | Key::Achievements(p)
             | Key::DashboardPersonal(p)
             | Key::Pending(p) => write!(f, ":{p}"),
             Key::PlayerHistory { player, per_page } => write!(f, ":{player}:{per_page}"),
@@ -415,6 +427,7 @@ mod tests {
                 per_page: 20,
             },
             Key::EloHistory(p(1)),
+            Key::Achievements(p(1)),
             Key::HeadToHead(p(1), p(2)),
             Key::PairStats(p(2), p(1)),
             Key::DashboardTotals,
@@ -451,6 +464,7 @@ mod tests {
                 "ttstats:v1:player_stats:1",
                 "ttstats:v1:player_history:1:20",
                 "ttstats:v1:elo_history:1",
+                "ttstats:v1:achievements:1",
                 "ttstats:v1:head_to_head:1:2",
                 "ttstats:v1:pair_stats:1:2",
                 "ttstats:v1:dashboard_totals",
@@ -501,6 +515,7 @@ mod tests {
         use Tag::*;
         let expected: Vec<(Vec<Tag>, u64)> = vec![
             (vec![Club], 10),
+            (vec![Player(p(1))], 10),
             (vec![Player(p(1))], 10),
             (vec![Player(p(1))], 10),
             (vec![Player(p(1))], 10),

@@ -17,11 +17,11 @@ use ttstats_domain::{MatchId, PlayerId};
 
 use crate::conn::Conn;
 use crate::error::DbError;
-use crate::from_db;
 use crate::matches::{GameRow, MatchFull, MatchRow, ParticipantRow};
 use crate::players::{self, PlayerRow};
 use crate::ratings::{self, EloHistoryRow};
 use crate::schema::{games, match_participants, matches as m};
+use crate::{achievements, from_db};
 
 /// The kind of row a drift item is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -34,6 +34,8 @@ pub enum Entity {
     Player,
     /// An `elo_history` row.
     EloHistory,
+    /// A `player_achievements` row (the id is the player's).
+    Achievement,
 }
 
 impl fmt::Display for Entity {
@@ -43,6 +45,7 @@ impl fmt::Display for Entity {
             Self::Game => "game",
             Self::Player => "player",
             Self::EloHistory => "elo_history",
+            Self::Achievement => "player_achievement",
         })
     }
 }
@@ -126,7 +129,7 @@ pub async fn check(conn: &mut Conn<'_>) -> Result<DriftReport, DbError> {
 ///
 /// Missing, extra or inconsistent history rows cannot be patched one by one (every later
 /// rating depends on them), so they are repaired by a full recalculation in play order
-/// (DOMAIN.md §3.6). A confirmed match whose games no longer give a winner is reported but
+/// (DOMAIN.md §3.6). Missing achievements are stored by the backfill (§3.14). A confirmed match whose games no longer give a winner is reported but
 /// left alone: a confirmed match never becomes unconfirmed except by deletion (§3.5).
 pub async fn fix(conn: &mut Conn<'_>) -> Result<DriftReport, DbError> {
     let analysis = analyse(conn).await?;
@@ -147,9 +150,11 @@ pub async fn fix(conn: &mut Conn<'_>) -> Result<DriftReport, DbError> {
             .await)?;
     }
     if analysis.history_drift {
+        // The recalculation runs the achievement backfill too.
         ratings::recalculate(conn, false).await?;
     } else {
         players::write_aggregates(conn, &analysis.player_aggregates).await?;
+        achievements::backfill(conn).await?;
     }
     Ok(analysis.report)
 }
@@ -272,6 +277,18 @@ async fn analyse(conn: &mut Conn<'_>) -> Result<Analysis, DbError> {
         if check_player(row, &expected, &mut drift) {
             analysis.player_aggregates.insert(row.player_id(), expected);
         }
+    }
+
+    // An achievement the backfill would award is missing (awards are never revoked, so an
+    // extra one is no drift).
+    for award in achievements::missing_awards(conn).await? {
+        drift.push(item(
+            Entity::Achievement,
+            award.player.0,
+            award.slug,
+            "missing",
+            format!("awarded for match {}", award.match_id.0),
+        ));
     }
 
     drift.sort_by_key(|d| (d.entity, d.id));

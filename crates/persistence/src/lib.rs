@@ -2,6 +2,7 @@
 
 #[macro_use]
 mod conn;
+pub mod achievements;
 pub mod championships;
 pub mod check;
 pub mod error;

@@ -19,7 +19,7 @@ use crate::conn::Conn;
 use crate::error::DbError;
 use crate::matches::{self, ConfirmationRow, MatchFull, NewGame, NewMatch, ParticipantRow};
 use crate::schema::{games, match_confirmations, match_participants, matches as m};
-use crate::{championships, players, ratings, to_db};
+use crate::{achievements, championships, notifications, players, ratings, to_db};
 
 /// What a write did, for the response and for cache invalidation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -530,7 +530,8 @@ async fn insert_confirmations(
 }
 
 /// The false → true transition of `is_confirmed`, guarded in SQL so it happens exactly once
-/// even when two final confirmations race; then aggregates and Elo in the same transaction.
+/// even when two final confirmations race; then, in the same transaction, aggregates, Elo,
+/// achievements and the `match_result`/`leaderboard_overtake` notifications (§3.5).
 async fn become_confirmed(
     conn: &mut Conn<'_>,
     full: &MatchFull,
@@ -560,6 +561,8 @@ async fn become_confirmed(
     let history = elo::apply_confirmed_match(&mut aggregates, &full.record()?, now);
     players::write_aggregates(conn, &aggregates).await?;
     ratings::insert_history(conn, &history).await?;
+    achievements::award_for_match(conn, &full.record()?, now).await?;
+    notifications::notify_match_confirmed(conn, full, &history, now).await?;
     if let Some(championship) = full.row.championship_id {
         championships::complete_if_finished(conn, ChampionshipId(championship), now).await?;
     }

@@ -84,8 +84,12 @@ pub async fn revert_all(url: &str) -> Result<(), DbError> {
 }
 
 impl Db {
-    /// Applies pending migrations to this database.
+    /// Applies pending migrations to this database, then synchronises the achievement
+    /// definitions from the domain crate (they are data, not schema).
     pub async fn migrate(&self) -> Result<Vec<String>, DbError> {
-        run_pending(self.url()).await
+        let applied = run_pending(self.url()).await?;
+        self.transaction(async |conn| crate::achievements::sync_definitions(conn).await)
+            .await?;
+        Ok(applied)
     }
 }

@@ -15,9 +15,13 @@ use crate::schema::{
 use crate::to_db;
 
 mod championship;
+mod inbox;
 mod match_confirmation;
+mod match_result;
 pub use championship::*;
+pub use inbox::*;
 pub use match_confirmation::*;
+pub use match_result::*;
 
 /// The `kind` of a fixture notification and of its e-mail.
 pub const SCHEDULED_MATCH: &str = "scheduled_match";

@@ -9,7 +9,7 @@ use ttstats_domain::{MatchId, PlayerId, Side};
 use crate::conn::Conn;
 use crate::error::DbError;
 use crate::schema::elo_history;
-use crate::{from_db, matches, players, to_db};
+use crate::{achievements, from_db, matches, players, to_db};
 
 /// An `elo_history` row.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -141,10 +141,14 @@ pub struct RecalcReport {
     pub first_matches: Vec<(MatchId, DateTime<Utc>)>,
     /// Players whose rating changed: (player, old, new).
     pub changed_players: Vec<(PlayerId, i32, i32)>,
+    /// Achievements the backfill awarded after the replay (none in a dry run).
+    pub achievements_awarded: usize,
 }
 
 /// Replays every confirmed match in play order from initial ratings, in the caller's
-/// transaction; `applied_at` of each match is kept. With `dry_run` nothing is written.
+/// transaction; `applied_at` of each match is kept. Then the achievement backfill awards what
+/// the replayed history unlocks and is not held yet (awards are never revoked, notifications
+/// never replayed; DOMAIN.md §3.6, §3.14). With `dry_run` nothing is written.
 pub async fn recalculate(conn: &mut Conn<'_>, dry_run: bool) -> Result<RecalcReport, DbError> {
     let records = matches::confirmed_records(conn).await?;
     let all = players::all_players(conn).await?;
@@ -161,7 +165,7 @@ pub async fn recalculate(conn: &mut Conn<'_>, dry_run: bool) -> Result<RecalcRep
             (new != p.rating).then_some((p.player_id(), p.rating, new))
         })
         .collect();
-    let report = RecalcReport {
+    let mut report = RecalcReport {
         dry_run,
         matches_replayed: records.len(),
         history_rows_deleted: usize::try_from(history_rows_deleted).unwrap_or(0),
@@ -171,6 +175,7 @@ pub async fn recalculate(conn: &mut Conn<'_>, dry_run: bool) -> Result<RecalcRep
             .map(|(r, _)| (r.id, r.played_at))
             .collect(),
         changed_players,
+        achievements_awarded: 0,
     };
     if !dry_run {
         db_run!(conn, |c| diesel::delete(elo_history::table)
@@ -178,6 +183,7 @@ pub async fn recalculate(conn: &mut Conn<'_>, dry_run: bool) -> Result<RecalcRep
             .await)?;
         players::write_aggregates(conn, &replay.aggregates).await?;
         insert_history(conn, &replay.history).await?;
+        report.achievements_awarded = achievements::backfill(conn).await?.len();
     }
     Ok(report)
 }

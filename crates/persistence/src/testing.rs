@@ -84,9 +84,19 @@ impl TestDb {
                 ] {
                     admin.batch_execute(&sql).await.expect("create template");
                 }
-                crate::migrate::run_pending(&with_database(server, &name))
+                let url = with_database(server, &name);
+                crate::migrate::run_pending(&url)
                     .await
                     .expect("migrate template");
+                // What `Db::migrate` does after the migrations, on a plain connection that is
+                // closed before the template is copied.
+                let mut conn = AsyncPgConnection::establish(&url)
+                    .await
+                    .expect("connect to the template");
+                crate::achievements::sync_definitions(&mut crate::Conn::Pg(&mut conn))
+                    .await
+                    .expect("achievement definitions");
+                drop(conn);
                 *template = Some(name.clone());
                 name
             }

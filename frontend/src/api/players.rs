@@ -4,6 +4,7 @@ use gloo_net::http::Method;
 use ttstats_api_types::Page;
 use ttstats_api_types::players::{
     CreatePlayerRequest, EloHistoryItem, HistoryItem, Player, PlayerStats, UpdatePlayerRequest,
+    Achievements, CreatePlayerRequest, EloHistoryItem, HistoryItem, Player, PlayerStats,
 };
 
 use super::client::{self, ApiError};
@@ -56,4 +57,9 @@ pub async fn elo_history(id: i64) -> Result<Vec<EloHistoryItem>, ApiError> {
 /// `PATCH /players/{id}`: the linked user (or an admin) edits the profile.
 pub async fn update(id: i64, body: &UpdatePlayerRequest) -> Result<Player, ApiError> {
     client::send(Method::PATCH, &format!("/players/{id}"), Some(body)).await
+}
+
+/// `GET /players/{id}/achievements`.
+pub async fn achievements(id: i64) -> Result<Achievements, ApiError> {
+    client::get(&format!("/players/{id}/achievements")).await
 }

@@ -1,4 +1,5 @@
-//! The top navigation: sections, the pending-confirmation badge, sign in / out.
+//! The top navigation: sections, the pending-confirmation badge, the unread-notification
+//! count, sign in / out.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,6 +26,14 @@ pub fn Nav() -> impl IntoView {
         });
     };
     let username = move || session.me.get().flatten().map(|m| m.user.username);
+    let unread = LocalResource::new(move || async move {
+        if session.signed_in() {
+            api::notifications::unread().await.unwrap_or(0)
+        } else {
+            0
+        }
+    });
+    let unread = move || unread.get().unwrap_or(0);
     view! {
         <header class="site-header">
             <a class="skip" href="#main">"Skip to content"</a>
@@ -57,6 +66,14 @@ pub fn Nav() -> impl IntoView {
                         <Show when=move || { pending() > 0 }>
                             <span class="badge" aria-label="matches waiting for you">
                                 {pending}
+                            </span>
+                        </Show>
+                    </A>
+                    <A href="/notifications">
+                        "Notifications"
+                        <Show when=move || { unread() > 0 }>
+                            <span class="unread-count" aria-label="unread notifications">
+                                {unread}
                             </span>
                         </Show>
                     </A>

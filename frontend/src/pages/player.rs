@@ -12,6 +12,7 @@ use ttstats_api_types::players::{
 use ttstats_domain::streaks::StreakKind;
 
 use crate::api::{self, ApiError};
+use crate::components::achievements::AchievementsView;
 use crate::components::chart::LineChart;
 use crate::components::loading::loaded;
 use crate::components::player_select::PlayerSelect;
@@ -85,6 +86,10 @@ fn PlayerBody(player: Player, reload: RwSignal<u32>) -> impl IntoView {
         <section class="card">
             <h2>"Elo rating"</h2>
             {loaded(history, chart_view)}
+        </section>
+        <section class="card">
+            <h2>"Achievements"</h2>
+            <AchievementsView player=id />
         </section>
         <section class="card">
             <h2>"Head-to-head"</h2>

@@ -140,24 +140,31 @@ async fn player_history(
     .await
 }
 
-/// A player's earned achievements and progress in every group.
+/// A player's earned achievements and progress in every group (cached with the player's
+/// statistics; a confirmation invalidates it).
 #[utoipa::path(
     tag = "statistics",
     params(("id" = i64, Path, description = "player id")),
     responses(
         (status = 200, description = "achievements", body = Achievements),
+        (status = 304, description = "unchanged since the `If-None-Match` ETag"),
         (status = 404, description = "`not_found`", body = ProblemDetails,
             content_type = "application/problem+json"),
     )
 )]
 #[get("/players/{id}/achievements")]
 async fn player_achievements(
+    req: HttpRequest,
+    caller: MaybeUser,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-) -> Result<web::Json<Achievements>, ApiError> {
-    Ok(web::Json(
-        stats::achievements(&state.db, PlayerId(*id)).await?,
-    ))
+) -> Result<HttpResponse, ApiError> {
+    let id = PlayerId(*id);
+    let is_admin = Caller::of_maybe(&caller).is_admin;
+    cached::respond(&req, &state, &Key::Achievements(id), is_admin, || async {
+        cached::to_bytes(&stats::achievements(&state.db, id).await?)
+    })
+    .await
 }
 
 /// Two players' singles record against each other, oriented to `player1`, with win

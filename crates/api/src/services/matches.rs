@@ -17,7 +17,7 @@ use ttstats_domain::{DomainError, MatchId, PlayerId, dashboard};
 use ttstats_persistence::match_writes::WriteOutcome;
 use ttstats_persistence::match_writes::{self, MatchMetaChanges, NewMatchInput};
 use ttstats_persistence::matches::{self, MatchFull, Visibility};
-use ttstats_persistence::{Conn, Db, DbError, players};
+use ttstats_persistence::{Conn, Db, DbError, notifications, players};
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -128,6 +128,7 @@ pub async fn create_match(
         .transaction(async |conn| {
             check_location(conn, input.location_id).await?;
             let outcome = match_writes::create_match(conn, &input, now).await?;
+            ask_to_confirm(conn, state, &outcome, now).await?;
             let full =
                 matches::load_match(conn, outcome.match_id.ok_or(DbError::NotFound)?).await?;
             Ok((outcome, one_view(conn, &full, &caller).await?))
@@ -219,7 +220,7 @@ pub async fn add_game(
     let now = Utc::now();
     let (outcome, number) = db
         .transaction(async |conn| {
-            match_writes::add_game(
+            let written = match_writes::add_game(
                 conn,
                 id,
                 game.score,
@@ -227,7 +228,9 @@ pub async fn add_game(
                 game.number,
                 now,
             )
-            .await
+            .await?;
+            ask_to_confirm(conn, state, &written.0, now).await?;
+            Ok(written)
         })
         .await
         .map_err(or_not_found("match"))?;
@@ -250,7 +253,7 @@ pub async fn edit_game(
     let now = Utc::now();
     let outcome = db
         .transaction(async |conn| {
-            match_writes::edit_game(
+            let written = match_writes::edit_game(
                 conn,
                 id,
                 number,
@@ -258,7 +261,9 @@ pub async fn edit_game(
                 game.duration_minutes.map(i32::from),
                 now,
             )
-            .await
+            .await?;
+            ask_to_confirm(conn, state, &written, now).await?;
+            Ok(written)
         })
         .await
         .map_err(or_not_found("game"))?;
@@ -403,6 +408,29 @@ async fn participant_match(db: &Db, caller: &Caller, id: MatchId) -> Result<Matc
         Ok(full)
     } else {
         Err(DomainError::NotAParticipant.into())
+    }
+}
+
+/// The completion pipeline without auto-confirm asks the required confirmers (DOMAIN.md
+/// §3.5): in-app `match_confirmation` rows and the e-mails, in the write's transaction.
+pub(crate) async fn ask_to_confirm(
+    conn: &mut Conn<'_>,
+    state: &AppState,
+    outcome: &WriteOutcome,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), DbError> {
+    match outcome.match_id {
+        Some(id) if !outcome.confirmation_requests.is_empty() => {
+            notifications::notify_confirmation_requests(
+                conn,
+                id,
+                &outcome.confirmation_requests,
+                &state.settings.public_url,
+                now,
+            )
+            .await
+        }
+        _ => Ok(()),
     }
 }
 

@@ -11,6 +11,7 @@ mod health;
 mod helpers;
 mod live;
 mod matches;
+mod notifications;
 mod openapi;
 mod operations;
 mod players;

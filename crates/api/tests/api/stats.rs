@@ -6,7 +6,11 @@ use crate::helpers::{Reply, TestApp};
 const WIN_3_0: &[(i64, i64)] = &[(11, 5), (11, 7), (11, 9)];
 
 /// Records and confirms (by both players) a singles match `a` vs `b` won by side 1.
-async fn confirmed_singles(app: &TestApp, (ta, a): (&str, i64), (tb, b): (&str, i64)) -> i64 {
+pub(crate) async fn confirmed_singles(
+    app: &TestApp,
+    (ta, a): (&str, i64),
+    (tb, b): (&str, i64),
+) -> i64 {
     let games: Vec<Value> = WIN_3_0
         .iter()
         .map(|(x, y)| json!({"side1_points": x, "side2_points": y}))
@@ -58,7 +62,7 @@ async fn get_with(
     }
 }
 
-fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
+pub(crate) fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
     reply
         .headers
         .get(name)

@@ -18,14 +18,14 @@ pub const MATCH_CONFIRMATION: &str = "match_confirmation";
 /// A new in-app notification.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = notifications)]
-struct NewNotification<'a> {
-    user_id: i64,
-    kind: &'a str,
-    title: &'a str,
-    body: &'a str,
-    link: &'a str,
-    match_id: Option<i64>,
-    created_at: chrono::NaiveDateTime,
+pub(super) struct NewNotification<'a> {
+    pub(super) user_id: i64,
+    pub(super) kind: &'a str,
+    pub(super) title: &'a str,
+    pub(super) body: &'a str,
+    pub(super) link: &'a str,
+    pub(super) match_id: Option<i64>,
+    pub(super) created_at: chrono::NaiveDateTime,
 }
 
 /// A new outbox e-mail.
@@ -123,7 +123,7 @@ pub async fn notify_confirmation_requests(
 }
 
 /// "You won 3-1 against Bob", the recipient's games first.
-fn own_result(full: &MatchFull, side: Side, names: &PlayerDirectory) -> String {
+pub(super) fn own_result(full: &MatchFull, side: Side, names: &PlayerDirectory) -> String {
     let (own, other) = side.pick(
         (full.row.side1_games, full.row.side2_games),
         (full.row.side2_games, full.row.side1_games),

@@ -42,14 +42,7 @@ pub async fn player_stats(
     let verified = players::verified_among(conn, &[player])
         .await?
         .contains(&player);
-    let rows: Vec<MatchRow> = db_run!(conn, |c| counted_matches!()
-        .filter(matches::id.eq_any(matches_of!(player.0)))
-        .order(newest_first!())
-        .select(MatchRow::as_select())
-        .load(c)
-        .await)?;
-    let match_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let records = load_records(conn, rows).await?;
+    let (records, match_history) = confirmed_of(conn, player).await?;
     let profile = PlayerProfile {
         id: player,
         rating: row.rating,
@@ -57,9 +50,6 @@ pub async fn player_stats(
         rated_matches: row.aggregates().rated_matches,
         verified,
     };
-    // Every participant's rows of the player's matches: their own rows are the rating chart,
-    // the others' old ratings the pre-match facts of the achievements.
-    let match_history = history_of_matches(conn, &match_ids).await?;
     let own_history: Vec<_> = match_history
         .iter()
         .filter(|r| r.player_id == player.0)
@@ -76,6 +66,25 @@ pub async fn player_stats(
             &awards,
         ),
     })
+}
+
+/// `player`'s confirmed, non-live matches newest first, with every participant's history rows
+/// of them in id order: the player's own rows are the rating chart, the others' old ratings
+/// the pre-match facts of the achievements.
+pub(crate) async fn confirmed_of(
+    conn: &mut Conn<'_>,
+    player: PlayerId,
+) -> Result<(Vec<MatchRecord>, Vec<EloHistoryRow>), DbError> {
+    let rows: Vec<MatchRow> = db_run!(conn, |c| counted_matches!()
+        .filter(matches::id.eq_any(matches_of!(player.0)))
+        .order(newest_first!())
+        .select(MatchRow::as_select())
+        .load(c)
+        .await)?;
+    let match_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let records = load_records(conn, rows).await?;
+    let history = history_of_matches(conn, &match_ids).await?;
+    Ok((records, history))
 }
 
 /// One page of `player`'s confirmed, non-live matches, newest first, each oriented to the
@@ -128,7 +137,10 @@ pub async fn player_history(
 }
 
 /// The player's stored awards.
-async fn awards_of(conn: &mut Conn<'_>, player: PlayerId) -> Result<Vec<AwardRecord>, DbError> {
+pub(crate) async fn awards_of(
+    conn: &mut Conn<'_>,
+    player: PlayerId,
+) -> Result<Vec<AwardRecord>, DbError> {
     let rows: Vec<(String, chrono::NaiveDateTime, Option<i64>)> = db_run!(conn, |c| pa::table
         .inner_join(a::table)
         .filter(pa::player_id.eq(player.0))
@@ -148,7 +160,10 @@ async fn awards_of(conn: &mut Conn<'_>, player: PlayerId) -> Result<Vec<AwardRec
 
 /// The player's rating facts per rated match, from every participant's history rows of the
 /// player's matches in id order.
-fn elo_facts(player: PlayerId, history: &[EloHistoryRow]) -> BTreeMap<MatchId, EloFacts> {
+pub(crate) fn elo_facts(
+    player: PlayerId,
+    history: &[EloHistoryRow],
+) -> BTreeMap<MatchId, EloFacts> {
     let mut pre_match: HashMap<i64, Vec<(PlayerId, i32)>> = HashMap::new();
     for h in history {
         pre_match

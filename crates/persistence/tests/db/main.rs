@@ -2,6 +2,7 @@
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod accounts;
+mod achievements;
 mod championships;
 mod check;
 mod fixtures;
@@ -10,6 +11,7 @@ mod live;
 mod match_meta;
 mod match_writes;
 mod migrations;
+mod notifications;
 mod queries;
 mod seed;
 mod writes;

@@ -1,6 +1,6 @@
-use ttstats_domain::MatchId;
-use ttstats_persistence::both_backends;
-use ttstats_persistence::match_writes;
+use ttstats_domain::{MatchId, UserId};
+use ttstats_persistence::queries::player_stats;
+use ttstats_persistence::{both_backends, match_writes, notifications};
 
 use crate::fixtures::*;
 
@@ -105,6 +105,22 @@ both_backends!(
                 (pa.rating, pa.rated_matches, pa.confirmed_matches),
                 (1524, 1, 1)
             );
+            // Achievements and result notifications are written once too.
+            let earned = db
+                .run(async |conn| player_stats::player_stats(conn, a).await)
+                .await
+                .unwrap()
+                .achievements
+                .earned;
+            assert_eq!(earned.len(), 2, "first_blood, peak_performer: {earned:?}");
+            for p in [a, b] {
+                let user = UserId(player(db, p).await.user_id.unwrap());
+                let inbox = db
+                    .run(async |conn| notifications::inbox(conn, user, 0, 20).await)
+                    .await
+                    .unwrap();
+                assert_eq!(inbox.total, 1, "{inbox:?}");
+            }
         }
     }
 );

@@ -1,0 +1,206 @@
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, admin_token};
+use crate::stats::{confirmed_singles, header};
+
+async fn inbox(app: &TestApp, token: &str) -> Value {
+    let reply = app.get_as("/api/v1/notifications", Some(token)).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.body
+}
+
+fn kinds(list: &Value) -> Vec<&str> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap())
+        .collect()
+}
+
+crate::api_test!(
+    a_confirmed_match_notifies_both_players_who_mark_it_read_one_by_one_or_all,
+    |app| async move {
+        let (alice, a) = app.user("alice", true, false).await;
+        let (bob, b) = app.user("bob", true, false).await;
+        let id = confirmed_singles(&app, (&alice, a), (&bob, b)).await;
+
+        let list = inbox(&app, &alice).await;
+        // Newest first: the result, then the request to confirm sent when it was recorded.
+        assert_eq!(kinds(&list), vec!["match_result", "match_confirmation"]);
+        assert_eq!(list["unread"], 2);
+        assert_eq!(list["total"], 2);
+        let result = &list["items"][0];
+        assert_eq!(result["match_id"], id);
+        assert_eq!(result["link"], format!("/matches/{id}"));
+        assert_eq!(result["read_at"], Value::Null);
+        assert!(
+            result["body"]
+                .as_str()
+                .unwrap()
+                .starts_with("You won 3-0 against bob. Elo 1524 (+24)"),
+            "{result}"
+        );
+        assert_eq!(kinds(&inbox(&app, &bob).await)[0], "match_result");
+
+        let page = app
+            .get_as("/api/v1/notifications?page=2&per_page=1", Some(&alice))
+            .await;
+        assert_eq!(page.body["items"].as_array().unwrap().len(), 1);
+        assert_eq!(page.body["items"][0]["kind"], "match_confirmation");
+        assert_eq!(
+            (page.body["page"].clone(), page.body["total"].clone()),
+            (json!(2), json!(2))
+        );
+
+        let first = result["id"].as_i64().unwrap();
+        let read = app
+            .post_as(
+                &format!("/api/v1/notifications/{first}/read"),
+                Some(&alice),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(read.status, 200, "{}", read.body);
+        assert!(read.body["read_at"].is_string());
+        assert_eq!(inbox(&app, &alice).await["unread"], 1);
+
+        // Bob cannot see or mark Alice's notification.
+        let foreign = app
+            .post_as(
+                &format!("/api/v1/notifications/{first}/read"),
+                Some(&bob),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(foreign.status, 404);
+        assert_eq!(foreign.code(), "not_found");
+        assert_eq!(inbox(&app, &bob).await["unread"], 2);
+
+        let all = app
+            .post_as("/api/v1/notifications/read-all", Some(&alice), &json!({}))
+            .await;
+        assert_eq!(all.status, 200, "{}", all.body);
+        assert_eq!(all.body["unread"], 0);
+        assert_eq!(inbox(&app, &alice).await["unread"], 0);
+    }
+);
+
+crate::api_test!(
+    notifications_need_a_signed_in_user_and_valid_paging,
+    |app| async move {
+        let anonymous = app.get_as("/api/v1/notifications", None).await;
+        assert_eq!(anonymous.status, 401);
+        assert_eq!(anonymous.code(), "unauthenticated");
+        let anonymous = app
+            .get_as("/api/v1/me/notification-preferences", None)
+            .await;
+        assert_eq!(anonymous.status, 401);
+        let (alice, _) = app.user("alice", true, false).await;
+        let too_many = app
+            .get_as("/api/v1/notifications?per_page=101", Some(&alice))
+            .await;
+        assert_eq!(too_many.status, 400);
+        assert_eq!(too_many.code(), "invalid_query_parameter");
+        let unknown = app
+            .post_as(
+                "/api/v1/notifications/999999/read",
+                Some(&alice),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(unknown.status, 404);
+        assert_eq!(unknown.code(), "not_found");
+    }
+);
+
+crate::api_test!(
+    preferences_change_field_by_field_and_silence_their_kind,
+    |app| async move {
+        let (alice, a) = app.user("alice", true, false).await;
+        let (bob, b) = app.user("bob", true, false).await;
+        let defaults = app
+            .get_as("/api/v1/me/notification-preferences", Some(&bob))
+            .await;
+        assert_eq!(defaults.status, 200);
+        assert_eq!(
+            defaults.body,
+            json!({"match_confirmation": true, "match_result": true, "scheduled_match": true,
+                   "championship": true, "leaderboard_overtake": false})
+        );
+        let changed = app
+            .put_as(
+                "/api/v1/me/notification-preferences",
+                Some(&bob),
+                &json!({"match_result": false, "leaderboard_overtake": true}),
+            )
+            .await;
+        assert_eq!(changed.status, 200, "{}", changed.body);
+        assert_eq!(changed.body["match_result"], false);
+        assert_eq!(changed.body["leaderboard_overtake"], true);
+        assert_eq!(changed.body["championship"], true);
+        let bad = app
+            .put_as(
+                "/api/v1/me/notification-preferences",
+                Some(&bob),
+                &json!({"match_result": "no"}),
+            )
+            .await;
+        assert_eq!(bad.status, 400);
+        assert_eq!(bad.code(), "malformed_request");
+
+        confirmed_singles(&app, (&alice, a), (&bob, b)).await;
+        assert_eq!(kinds(&inbox(&app, &bob).await), vec!["match_confirmation"]);
+        // Alice's own preferences were not touched.
+        assert_eq!(kinds(&inbox(&app, &alice).await)[0], "match_result");
+    }
+);
+
+crate::api_test!(
+    achievements_come_from_the_cache_until_a_confirmation_invalidates_them,
+    |app| async move {
+        let (alice, a) = app.user("alice", true, false).await;
+        let (bob, b) = app.user("bob", true, false).await;
+        let path = format!("/api/v1/players/{a}/achievements");
+        let before = app.get_as(&path, None).await;
+        assert_eq!(before.status, 200);
+        assert_eq!(header(&before, "x-cache"), "MISS");
+        assert_eq!(before.body["earned"], json!([]));
+        assert_eq!(before.body["progress"].as_array().unwrap().len(), 12);
+        let again = app.get_as(&path, None).await;
+        assert_eq!(header(&again, "x-cache"), "HIT-L1");
+
+        let id = confirmed_singles(&app, (&alice, a), (&bob, b)).await;
+        let after = app.get_as(&path, None).await;
+        assert_eq!(header(&after, "x-cache"), "MISS");
+        let earned = after.body["earned"].as_array().unwrap();
+        let first = earned.iter().find(|e| e["slug"] == "first_blood").unwrap();
+        assert_eq!(first["match_id"], id);
+        assert_eq!(first["tier"], "none");
+        let played = after.body["progress"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["group"] == "matches_played")
+            .unwrap();
+        assert_eq!(
+            played,
+            &json!({"group": "matches_played", "tier": "none", "next_tier": "bronze",
+                    "value": 1, "threshold": 10})
+        );
+
+        let stats = app
+            .get_as("/api/v1/admin/cache/stats", Some(&admin_token(&app).await))
+            .await;
+        assert_eq!(stats.status, 200, "{}", stats.body);
+        let family = &stats.body["families"]["achievements"];
+        assert_eq!(family["l1_hits"], 1, "{family}");
+        assert_eq!(family["misses"], 2, "{family}");
+
+        let unknown = app
+            .get_as("/api/v1/players/999999/achievements", None)
+            .await;
+        assert_eq!(unknown.status, 404);
+        assert_eq!(unknown.code(), "not_found");
+    }
+);
