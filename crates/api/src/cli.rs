@@ -174,6 +174,7 @@ pub fn cache_config(settings: &Settings) -> CacheConfig {
     CacheConfig {
         redis_url: settings.redis_url.clone(),
         enabled: settings.cache_enabled,
+        l1_max_bytes: settings.cache_l1_bytes,
         ..CacheConfig::default()
     }
 }

@@ -25,6 +25,13 @@ pub struct Settings {
     pub cache_enabled: bool,
     /// Adds X-Cache-Hits / X-Cache-Misses / X-Request-Time.
     pub cache_debug_headers: bool,
+    /// L1 (in-process) cache budget in bytes (`TTSTATS_CACHE_L1_BYTES`, 64 MiB); `0` keeps
+    /// nothing in process, so every hit comes from Redis (the benchmark's "L2 hit" mode).
+    pub cache_l1_bytes: u64,
+    /// Benchmarks only (`TTSTATS_BENCH_STATIC_DIR`): every `*.json` file of this directory is
+    /// read once at start-up and served from memory at `GET /bench/static/{file name}`, the
+    /// ceiling of this server's stack for a body of that size.
+    pub bench_static_dir: Option<PathBuf>,
     /// Where the built SPA lives.
     pub static_dir: PathBuf,
     /// JWT signing secret; generated and kept in the data dir when unset.
@@ -119,6 +126,13 @@ impl Settings {
             json_logs,
             cache_enabled: flag("TTSTATS_CACHE", true)?,
             cache_debug_headers: flag("TTSTATS_CACHE_DEBUG_HEADERS", false)?,
+            cache_l1_bytes: match get("TTSTATS_CACHE_L1_BYTES") {
+                None => 64 * 1024 * 1024,
+                Some(v) => v.parse().with_context(|| {
+                    format!("TTSTATS_CACHE_L1_BYTES={v:?}: expected a number of bytes")
+                })?,
+            },
+            bench_static_dir: get("TTSTATS_BENCH_STATIC_DIR").map(PathBuf::from),
             static_dir: PathBuf::from(
                 get("TTSTATS_STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()),
             ),
@@ -296,5 +310,18 @@ mod tests {
         assert!(err.to_string().contains("TTSTATS_CACHE"));
         let err = Settings::from_vars(vars(&[("TTSTATS_BIND", "nope")])).unwrap_err();
         assert!(err.to_string().contains("TTSTATS_BIND"));
+        let err = Settings::from_vars(vars(&[("TTSTATS_CACHE_L1_BYTES", "lots")])).unwrap_err();
+        assert!(err.to_string().contains("TTSTATS_CACHE_L1_BYTES"));
+    }
+
+    #[test]
+    fn the_l1_budget_defaults_to_64_mib_and_zero_turns_l1_off() {
+        assert_eq!(
+            Settings::from_vars(vars(&[])).unwrap().cache_l1_bytes,
+            64 * 1024 * 1024
+        );
+        let s = Settings::from_vars(vars(&[("TTSTATS_CACHE_L1_BYTES", "0")])).unwrap();
+        assert_eq!(s.cache_l1_bytes, 0);
+        assert!(s.bench_static_dir.is_none());
     }
 }

@@ -26,10 +26,12 @@ enum Command {
     /// (sqlite://{data dir}/ttstats.db or postgres://…), REDIS_URL (unset = in-process cache
     /// only), TTSTATS_JWT_SECRET (generated into the data dir), TTSTATS_ENV (development |
     /// production), TTSTATS_LOG_FORMAT (pretty | json), TTSTATS_CACHE (on | off),
-    /// TTSTATS_CACHE_DEBUG_HEADERS (off | on), TTSTATS_STATIC_DIR (frontend/dist),
+    /// TTSTATS_CACHE_DEBUG_HEADERS (off | on), TTSTATS_CACHE_L1_BYTES (67108864; 0 = no
+    /// in-process tier), TTSTATS_STATIC_DIR (frontend/dist),
     /// TTSTATS_PUBLIC_URL (http://127.0.0.1:8080; base of e-mailed links, which are also
     /// logged while no SMTP sender exists), TTSTATS_SIGN_IN_LIMIT (5/900),
-    /// TTSTATS_REGISTER_LIMIT (5/3600), TTSTATS_VERIFICATION_EMAIL_LIMIT (3/3600).
+    /// TTSTATS_REGISTER_LIMIT (5/3600), TTSTATS_VERIFICATION_EMAIL_LIMIT (3/3600),
+    /// TTSTATS_BENCH_STATIC_DIR (benchmarks only: serve its *.json at /bench/static/{name}).
     Serve {
         /// Listen address; overrides TTSTATS_BIND.
         #[arg(long)]
