@@ -107,7 +107,7 @@ class Postgres:
     target dir); seeded databases persist as `pg_dump` files in bench-data and are restored."""
 
     def __init__(self):
-        self.dir = f"/tmp/ttstats-bench-pg-{os.getuid()}"
+        self.dir = f"/tmp/ttstats-bench-pg-{os.getpid()}"
         self.port = None
         self.root = os.getuid() == 0
         self.restored = set()
@@ -287,6 +287,9 @@ def ensure_sqlite(matches):
         with sqlite3.connect(tmp) as c:
             c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         os.replace(tmp, path)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(tmp + suffix):
+                os.remove(tmp + suffix)
         with open(seed_info_path("sqlite", matches), "w") as f:
             json.dump({"seconds": seconds}, f)
     work = os.path.join(DATA, "run", f"sqlite-{matches}.db")
@@ -569,6 +572,7 @@ def sqlite_sql(sql, params):
                  lambda m: "NOT IN (" + ",".join(x or "NULL" for x in
                                                 params.get(m.group(1), "'{}'").strip("'{}").split(","))
                  + ")", sql)
+    sql = sql.replace("= ANY(SELECT", "IN (SELECT")
     return re.sub(r"\$(\d+)", lambda m: literal(m.group(1)), sql)
 
 
@@ -832,9 +836,13 @@ def report(results, opts):
             "signed-in user's lookups are included for the dashboard and the badge), and the "
             "same statements with their parameters inlined under SQLite's `EXPLAIN QUERY "
             "PLAN`.\n")
-    big = str(max(sizes))
-    pg_plans = results.get("postgres", {}).get(big, {}).get("explain", {})
-    sq_plans = results.get("sqlite", {}).get(big, {}).get("explain", {})
+    def plans_of(b):
+        found = [(int(k), v["explain"]) for k, v in results.get(b, {}).items()
+                 if isinstance(v, dict) and "explain" in v]
+        return max(found, key=lambda f: f[0]) if found else (None, {})
+    pg_size, pg_plans = plans_of("postgres")
+    sq_size, sq_plans = plans_of("sqlite")
+    text += (f"\nPostgreSQL at {fmt(pg_size)} matches, SQLite at {fmt(sq_size)} matches.\n")
     for name, _, _ in CASES:
         pgs = pg_plans.get(name, []) if isinstance(pg_plans, dict) else []
         sqs = sq_plans.get(name, []) if isinstance(sq_plans, dict) else []
@@ -909,7 +917,10 @@ def bench(opts):
             pg.start()
         # PostgreSQL first: its logged statements feed SQLite's EXPLAIN QUERY PLAN.
         for b in sorted(backends, key=lambda b: b != "postgres"):
-            bench_backend(b, sizes, cache_size, opts, pg, redis, results)
+            own = sizes
+            if b == "postgres" and opts.pg_sizes:
+                own = [int(x) for x in opts.pg_sizes.split(",")]
+            bench_backend(b, own, cache_size, opts, pg, redis, results)
     finally:
         redis.stop()
         pg.stop()
@@ -1005,9 +1016,12 @@ def main():
     b.add_argument("--doc", action="store_true", help="write docs/benchmarks.md after --quick too")
     b.add_argument("--sizes", help="matches per database, comma-separated")
     b.add_argument("--backends", default="sqlite,postgres")
+    b.add_argument("--pg-sizes", help="PostgreSQL's sizes when they differ from --sizes")
     b.add_argument("--duration", type=int, help="seconds per wrk run")
     b.add_argument("--connections", type=int, default=32)
     b.add_argument("--no-explain", dest="explain", action="store_false")
+    b.add_argument("--no-build", dest="build", action="store_false",
+                   help="use the release binaries as they are")
     p = sub.add_parser("prepare", help="seed the benchmark databases only")
     p.add_argument("--sizes", default="5000,50000,500000")
     p.add_argument("--backends", default="sqlite,postgres")
@@ -1016,6 +1030,7 @@ def main():
     s.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     s.add_argument("--size", type=int, default=50000, help="seeded matches")
     s.add_argument("--clients", type=int, default=32)
+    s.add_argument("--no-build", dest="build", action="store_false")
     s.add_argument("--no-doc", dest="doc", action="store_false",
                    help="do not update the Soak section of docs/benchmarks.md")
     opts = parser.parse_args()
@@ -1024,14 +1039,15 @@ def main():
     if opts.command == "bench":
         opts.sizes = opts.sizes or ("5000" if opts.quick else "5000,50000,500000")
         opts.duration = opts.duration or (2 if opts.quick else 5)
-        opts.cold_repeat = 5 if opts.quick else 20
-        opts.mixed_seconds = 5 if opts.quick else 20
+        opts.cold_repeat = 5 if opts.quick else 10
+        opts.mixed_seconds = 5 if opts.quick else 15
     for tool in ("wrk",) if opts.command == "bench" else ():
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is missing: apt-get install -y {tool}")
-    log("building the release binaries")
-    run(["cargo", "build", "--release", "-q", "-p", "ttstats-api", "--bin", "ttstats",
-         "-p", "ttstats-loadtest"], cwd=ROOT)
+    if getattr(opts, "build", True):
+        log("building the release binaries")
+        run(["cargo", "build", "--release", "-q", "-p", "ttstats-api", "--bin", "ttstats",
+             "-p", "ttstats-loadtest"], cwd=ROOT)
     if opts.command == "bench":
         bench(opts)
         return 0
