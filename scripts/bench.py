@@ -357,11 +357,18 @@ def wrk(url, seconds, connections, token=None):
     if m:
         errors += sum(int(x) for x in m.groups())
     result["errors"] = errors
+    if result["requests"] == 0:
+        result["p50_ms"] = result["p99_ms"] = None
     return result
 
 
 def x_cache(server, path, token):
-    status, headers, body = http("GET", server.base + path, token=token)
+    # A previous run of a slow endpoint may still hold every pooled connection (503): wait.
+    for _ in range(120):
+        status, headers, body = http("GET", server.base + path, token=token)
+        if status != 503:
+            break
+        time.sleep(1)
     if status != 200:
         raise SystemExit(f"GET {path}: {status} {body[:300]!r}")
     return headers.get("X-Cache") or headers.get("x-cache"), body
@@ -533,7 +540,8 @@ def parse_pg_log(text):
 
 
 def explain_postgres(server, cases, token, pg, url):
-    db = url.rsplit("/", 1)[1]
+    # The seeded database as template: the benchmark's server is still connected to its copy.
+    db = url.rsplit("/", 1)[1].replace("run_", "seed_", 1)
     exp = f"explain_{db}"
     pg.psql(f"DROP DATABASE IF EXISTS {exp}")
     pg.psql(f"CREATE DATABASE {exp} TEMPLATE {db}")
@@ -756,7 +764,8 @@ def report(results, opts):
                 r = results[b].get(str(s), {}).get("bypass", {}).get(name)
                 if r:
                     body = r.get("body_bytes")
-                    cells.append(f"{fmt(r['rps'], 0)} req/s, {r['p50_ms']} / {r['p99_ms']}"
+                    cells.append((f"{fmt(r['rps'], 0)} req/s, {r['p50_ms']} / {r['p99_ms']}" if r["requests"]
+                                  else f"no answer within {r['seconds']} s")
                                  + (f", **{r['errors']} errors**" if r["errors"] else ""))
                 else:
                     cells.append("–")
@@ -926,6 +935,8 @@ def bench(opts):
             if b == "postgres" and opts.pg_sizes:
                 own = [int(x) for x in opts.pg_sizes.split(",")]
             bench_backend(b, own, cache_size, opts, pg, redis, results)
+            with open(os.path.join(OUT, "results-partial.json"), "w") as f:
+                json.dump(results, f, indent=1)
     finally:
         redis.stop()
         pg.stop()
