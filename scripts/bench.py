@@ -754,7 +754,7 @@ def report(results, opts):
             "(`benchmarks-db-latency.svg`) shows the p50 curves.\n\n"
             "![database-only p50 latency by history size](benchmarks-db-latency.svg)\n")
     for b in backends:
-        text += f"\n**{BACKEND_NAMES[b]}**\n\n| endpoint | body |"
+        text += f"\n**{BACKEND_NAMES[b]}**\n\n| endpoint | body (largest) |"
         text += "".join(f" {int(s):,} matches |" for s in sizes) + "\n|---|---:|"
         text += "---:|" * len(sizes) + "\n"
         for name, _, _ in CASES:
