@@ -57,9 +57,17 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
     cargo clippy -p ttstats-frontend --target wasm32-unknown-unknown -- -D warnings
 
-# Benchmarks (writes docs/benchmarks.md).
-bench:
-    @echo "not yet: benchmarks arrive with issue #8"
+# Benchmarks of the statistics reads and the write path, SQLite and PostgreSQL, 5k/50k/500k
+# matches (≈ 25 min; seeds once into $CARGO_TARGET_DIR/bench-data); rewrites docs/benchmarks.md.
+# `just bench --quick`: 5,000 matches, short runs, results in $CARGO_TARGET_DIR/bench only.
+bench *ARGS:
+    @command -v wrk >/dev/null || { echo "error: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
+    python3 scripts/bench.py bench {{ARGS}}
+
+# Mixed read/write soak (default 3 minutes, `--minutes N`): per-minute p50/p99/errors/RSS, then
+# `ttstats check`; exits non-zero on an error, a stale read or drift. Not part of `just test`.
+soak *ARGS:
+    python3 scripts/bench.py soak {{ARGS}}
 
 # Two instances behind nginx with PostgreSQL and Redis on http://localhost:8080 (needs Docker, .env).
 docker-up:

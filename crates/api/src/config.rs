@@ -31,6 +31,10 @@ pub struct Settings {
     pub cache_enabled: bool,
     /// Adds X-Cache-Hits / X-Cache-Misses / X-Request-Time.
     pub cache_debug_headers: bool,
+    /// Benchmarks only (`TTSTATS_BENCH_STATIC_DIR`): every `*.json` file of this directory is
+    /// read once at start-up and served from memory at `GET /bench/static/{file name}`, the
+    /// ceiling of this server's stack for a body of that size.
+    pub bench_static_dir: Option<PathBuf>,
     /// Where the built SPA lives.
     pub static_dir: PathBuf,
     /// JWT signing secret; generated and kept in the data dir when unset.
@@ -151,6 +155,7 @@ impl Settings {
             json_logs,
             cache_enabled: flag("TTSTATS_CACHE", true)?,
             cache_debug_headers: flag("TTSTATS_CACHE_DEBUG_HEADERS", false)?,
+            bench_static_dir: get("TTSTATS_BENCH_STATIC_DIR").map(PathBuf::from),
             static_dir: PathBuf::from(
                 get("TTSTATS_STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()),
             ),
@@ -268,7 +273,7 @@ fn resources(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<(PoolOptio
             1..=300,
         )?),
     };
-    let l1_mb = number("TTSTATS_L1_MAX_MB", DEFAULT_L1_MAX_MB, 1..=1024 * 1024)?;
+    let l1_mb = number("TTSTATS_L1_MAX_MB", DEFAULT_L1_MAX_MB, 0..=1024 * 1024)?;
     Ok((db_pool, l1_mb * 1024 * 1024))
 }
 
@@ -432,7 +437,7 @@ mod tests {
         for (name, value) in [
             ("TTSTATS_DB_POOL_SIZE", "0"),
             ("TTSTATS_DB_TIMEOUT", "soon"),
-            ("TTSTATS_L1_MAX_MB", "0"),
+            ("TTSTATS_L1_MAX_MB", "lots"),
         ] {
             let err = Settings::from_vars(vars(&[(name, value)])).unwrap_err();
             assert!(err.to_string().contains(name), "{err}");
@@ -500,5 +505,12 @@ mod tests {
         assert!(err.to_string().contains("TTSTATS_CACHE"));
         let err = Settings::from_vars(vars(&[("TTSTATS_BIND", "nope")])).unwrap_err();
         assert!(err.to_string().contains("TTSTATS_BIND"));
+    }
+
+    #[test]
+    fn a_zero_l1_budget_turns_the_in_process_tier_off() {
+        let s = Settings::from_vars(vars(&[("TTSTATS_L1_MAX_MB", "0")])).unwrap();
+        assert_eq!(s.l1_max_bytes, 0);
+        assert!(s.bench_static_dir.is_none());
     }
 }

@@ -31,9 +31,11 @@ enum Command {
     /// logged while no SMTP sender exists), TTSTATS_SIGN_IN_LIMIT (5/900),
     /// TTSTATS_REGISTER_LIMIT (5/3600), TTSTATS_VERIFICATION_EMAIL_LIMIT (3/3600),
     /// TTSTATS_DB_POOL_SIZE (16 connections), TTSTATS_DB_TIMEOUT (5 s wait for a connection,
-    /// then 503), TTSTATS_L1_MAX_MB (64 MiB in-process cache). docs/operations.md has them all.
+    /// then 503), TTSTATS_L1_MAX_MB (64 MiB in-process cache; 0 = Redis only),
     /// TTSTATS_TRUSTED_PROXIES (none; proxy IPs whose X-Forwarded-For is believed),
-    /// TTSTATS_CORS_ORIGINS (none; origins allowed to call the API from a browser).
+    /// TTSTATS_CORS_ORIGINS (none; origins allowed to call the API from a browser),
+    /// TTSTATS_BENCH_STATIC_DIR (benchmarks only: serve its *.json at /bench/static/{name}).
+    /// docs/operations.md has them all.
     Serve {
         /// Listen address; overrides TTSTATS_BIND.
         #[arg(long)]

@@ -1,6 +1,8 @@
 //! Builds the actix-web application from settings.
 
+use std::collections::HashMap;
 use std::net::TcpListener;
+use std::path::Path;
 use std::sync::Arc;
 
 use actix_web::body::MessageBody;
@@ -25,6 +27,47 @@ use crate::telemetry;
 
 /// Request bodies above this are refused with 400 `malformed_request`.
 pub const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// The `*.json` files of `TTSTATS_BENCH_STATIC_DIR`, by file name.
+type StaticBodies = Arc<HashMap<String, web::Bytes>>;
+
+fn load_bench_static(dir: &Path) -> anyhow::Result<StaticBodies> {
+    let mut bodies = HashMap::new();
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("TTSTATS_BENCH_STATIC_DIR: cannot read {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json")
+            && let Some(name) = path.file_name().and_then(|n| n.to_str())
+        {
+            let body =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            bodies.insert(name.to_owned(), web::Bytes::from(body));
+        }
+    }
+    Ok(Arc::new(bodies))
+}
+
+/// `GET /bench/static/{name}`: pre-loaded bytes through the same middleware as the API, the
+/// ceiling the benchmark compares cache hits with (only with `TTSTATS_BENCH_STATIC_DIR`).
+fn bench_static_route(cfg: &mut web::ServiceConfig, bodies: Option<StaticBodies>) {
+    if let Some(bodies) = bodies {
+        cfg.route(
+            "/bench/static/{name}",
+            web::get().to(move |name: web::Path<String>| {
+                let body = bodies.get(name.as_str()).cloned();
+                async move {
+                    match body {
+                        Some(body) => actix_web::HttpResponse::Ok()
+                            .content_type("application/json")
+                            .body(body),
+                        None => actix_web::HttpResponse::NotFound().finish(),
+                    }
+                }
+            }),
+        );
+    }
+}
 
 /// A bound, not yet running server.
 pub struct Application {
@@ -83,6 +126,10 @@ impl Application {
             jwt: JwtKeys::new(secret.as_bytes()),
             limiter: Arc::new(LocalRateLimiter::new()),
         };
+        let bench_static = match &settings.bench_static_dir {
+            Some(dir) => Some(load_bench_static(dir)?),
+            None => None,
+        };
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let address = listener.local_addr()?;
@@ -103,6 +150,7 @@ impl Application {
                 .wrap(security::cors(&server_state.settings.cors_origins))
                 .wrap(actix_web::middleware::from_fn(security::headers))
                 .wrap(TracingLogger::default())
+                .configure(|cfg| bench_static_route(cfg, bench_static.clone()))
                 .service(web::redirect("/docs", "/docs/"))
                 .service(
                     SwaggerUi::new("/docs/{_:.*}")

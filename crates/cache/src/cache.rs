@@ -291,6 +291,11 @@ impl Cache {
             gens: inner.gens.snapshot(&key),
             key,
         };
+        if inner.config.l1_max_bytes == 0 {
+            incr(&counters.l1_misses);
+            let filled = inner.fill(&l1_key.key, compute).await?;
+            return Ok(filled.value.cached(filled.source, filled.compute_time));
+        }
         if let Some(value) = inner.l1.get(&l1_key).await {
             if inner.usable(&value) {
                 incr(&counters.l1_hits);

@@ -11,7 +11,8 @@ use crate::error::CacheError;
 pub struct CacheConfig {
     /// `redis://[:password@]host:port/db`; `None` runs L1 only (one instance).
     pub redis_url: Option<String>,
-    /// L1 capacity in bytes (keys + values), the moka weigher's budget.
+    /// L1 capacity in bytes (keys + values), the moka weigher's budget; `0` turns L1 off
+    /// (every read goes to Redis, then the computation: the benchmark's L2-hit mode).
     pub l1_max_bytes: u64,
     /// `false` computes every read and reports [`Source::Bypass`](crate::Source::Bypass)
     /// (`TTSTATS_CACHE=off`, the "no cache" benchmark baseline).

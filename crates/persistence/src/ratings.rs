@@ -106,17 +106,20 @@ pub async fn history_of_match(
         .await)?)
 }
 
-/// Every history row applied at or after `since` (movement over the last 7 days).
+/// Every history row applied at or after `since` (movement over the last 7 days), in id
+/// order. Sorted here, not in SQL: with `ORDER BY id` SQLite walks the whole table in rowid
+/// order instead of the `applied_at` index (measured by `just bench`, docs/benchmarks.md).
 pub async fn history_since(
     conn: &mut Conn<'_>,
     since: DateTime<Utc>,
 ) -> Result<Vec<EloHistoryRow>, DbError> {
-    Ok(db_run!(conn, |c| elo_history::table
+    let mut rows: Vec<EloHistoryRow> = db_run!(conn, |c| elo_history::table
         .filter(elo_history::applied_at.ge(to_db(since)))
-        .order(elo_history::id)
         .select(EloHistoryRow::as_select())
         .load(c)
-        .await)?)
+        .await)?;
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
 }
 
 /// Every history row, in application order.

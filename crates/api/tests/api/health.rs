@@ -52,3 +52,27 @@ async fn metrics_count_requests_by_route_pattern() {
     assert!(text.contains("ttstats_http_requests_total"), "{text}");
     assert!(text.contains(r#"route="/healthz""#), "{text}");
 }
+
+#[tokio::test]
+async fn the_bench_static_bodies_are_served_only_when_configured() {
+    let app = spawn_app().await;
+    assert_ne!(
+        app.get("/bench/static/leaderboard.json").await.status(),
+        200
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("leaderboard.json"), br#"{"items":[1,2,3]}"#).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), b"not served").unwrap();
+    let static_dir = dir.path().to_owned();
+    let app = crate::helpers::spawn_app_with(ttstats_persistence::Backend::Sqlite, |s| {
+        s.bench_static_dir = Some(static_dir);
+    })
+    .await
+    .unwrap();
+    let response = app.get("/bench/static/leaderboard.json").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    assert_eq!(response.text().await.unwrap(), r#"{"items":[1,2,3]}"#);
+    assert_eq!(app.get("/bench/static/notes.txt").await.status(), 404);
+}

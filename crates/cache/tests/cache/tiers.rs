@@ -223,3 +223,32 @@ async fn stats_count_hits_and_misses_per_tier_and_family() {
     assert_eq!(json["families"]["player_stats"]["l2_hits"], 1);
     assert_eq!(json["l2"]["breaker"], "closed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_l1_off_every_hit_comes_from_redis_and_an_invalidation_still_reaches_it() {
+    let url = require_redis!();
+    let cfg = CacheConfig {
+        l1_max_bytes: 0,
+        ..config(Some(&url), &unique_prefix())
+    };
+    let cache = Cache::new(cfg).await;
+    let calls = Calls::default();
+
+    let first = read_counted(&cache, &stats_key(), "{\"wins\":1}", &calls).await;
+    assert_read(&first, Source::Miss, "{\"wins\":1}");
+    for _ in 0..3 {
+        let again = read_counted(&cache, &stats_key(), "unused", &calls).await;
+        assert_read(&again, Source::HitL2, "{\"wins\":1}");
+        assert_eq!(again.etag, first.etag);
+    }
+    assert_eq!(calls.get(), 1);
+    assert_eq!(
+        cache.stats().await.l1.entries,
+        0,
+        "nothing is kept in process"
+    );
+
+    cache.invalidate(&[Tag::Player(PlayerId(7))]).await;
+    let fresh = read_counted(&cache, &stats_key(), "{\"wins\":2}", &calls).await;
+    assert_read(&fresh, Source::Miss, "{\"wins\":2}");
+}
