@@ -7,7 +7,8 @@ use leptos_router::path;
 use crate::components::nav::Nav;
 use crate::pages::{
     admin, calendar, championships, head_to_head, home, leaderboard, live, login, match_detail,
-    not_found, notifications, pairs, pending, player, players, record_match, register, verify_email,
+    not_found, notifications, pairs, pending, player, players, record_match, register,
+    verify_email,
 };
 use crate::state::Session;
 

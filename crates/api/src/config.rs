@@ -167,35 +167,40 @@ impl Settings {
             cors_origins,
             trusted_proxies,
         };
-        if settings.production {
-            match settings.jwt_secret.as_deref() {
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks that need several settings together: production secrets, prefix and address.
+    fn validate(&self) -> anyhow::Result<()> {
+        if self.production {
+            match self.jwt_secret.as_deref() {
                 None => bail!("TTSTATS_JWT_SECRET must be set when TTSTATS_ENV=production"),
                 Some(s) if is_weak_secret(s) => {
                     bail!("TTSTATS_JWT_SECRET must be at least 32 random characters in production")
                 }
                 Some(_) => {}
             }
-            if let Some(url) = &settings.redis_url
+            if let Some(url) = &self.redis_url
                 && !redis_has_password(url)
             {
                 bail!("REDIS_URL must include a password when TTSTATS_ENV=production");
             }
         }
-        if !settings
+        if !self
             .cache_prefix
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
         {
             bail!(
                 "TTSTATS_CACHE_PREFIX={:?}: expected letters, digits, `_`, `-` or `.`",
-                settings.cache_prefix
+                self.cache_prefix
             );
         }
-        settings
-            .bind
+        self.bind
             .parse::<std::net::SocketAddr>()
-            .with_context(|| format!("TTSTATS_BIND={:?} is not host:port", settings.bind))?;
-        Ok(settings)
+            .with_context(|| format!("TTSTATS_BIND={:?} is not host:port", self.bind))?;
+        Ok(())
     }
 
     /// The database URL without its password, for logs and errors.

@@ -1,7 +1,7 @@
 //! Persistence rows → response DTOs, one function per resource, reused by every handler.
 //! Everything here is pure: the rows a view needs are loaded by the services first.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use ttstats_api_types::locations::Location;
 use ttstats_api_types::matches::{
@@ -12,7 +12,8 @@ use ttstats_domain::confirmation::confirmation_state;
 use ttstats_domain::elo::{self, EloOutcome, MemberRating, PlayerElo, SideElo, WinProbability};
 use ttstats_domain::player::{PlayerDirectory, display_name};
 use ttstats_domain::presentation::{self, ConfirmationFacts, MatchPresentation};
-use ttstats_domain::{MatchId, PlayerId, Side};
+use ttstats_domain::{PlayerId, Side};
+pub use ttstats_persistence::matches::MatchContext;
 use ttstats_persistence::matches::{ConfirmationRow, GameRow, LocationRow, MatchFull};
 use ttstats_persistence::players::PlayerView;
 use ttstats_persistence::ratings::EloHistoryRow;
@@ -52,17 +53,6 @@ impl Caller {
     pub fn of_maybe(user: &MaybeUser) -> Self {
         user.0.as_ref().map_or_else(Self::default, Self::of)
     }
-}
-
-/// Rows a page of matches refers to, loaded once for all of them.
-#[derive(Debug, Default)]
-pub struct MatchContext {
-    /// Every participant with their verification.
-    pub players: HashMap<PlayerId, PlayerView>,
-    /// `elo_history` rows of the rated matches.
-    pub history: HashMap<MatchId, Vec<EloHistoryRow>>,
-    /// The matches' locations.
-    pub locations: HashMap<i64, LocationRow>,
 }
 
 /// API.md `Player`.
@@ -218,7 +208,7 @@ fn auto_confirmed_because(
         .collect()
 }
 
-fn location_view(row: &LocationRow) -> Location {
+pub(crate) fn location_view(row: &LocationRow) -> Location {
     Location {
         id: row.id,
         name: row.name.clone(),

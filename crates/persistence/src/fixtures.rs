@@ -6,8 +6,6 @@
 //! expect to run inside `Db::transaction` and lock the fixture row first, so an edit and a
 //! conversion of one fixture serialize.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
@@ -24,13 +22,11 @@ use ttstats_domain::{
 use crate::conn::Conn;
 use crate::error::DbError;
 use crate::match_writes::{self, NewMatchInput, WriteOutcome};
-use crate::matches::MatchFull;
-use crate::players::{self, PlayerView};
+use crate::matches::{self, MatchContext, MatchFull};
+use crate::players;
 use crate::queries::calendar::{Access, FixtureRow, FixtureView, complete_fixtures};
-use crate::ratings::EloHistoryRow;
 use crate::schema::{
-    championships as ch, elo_history, locations, scheduled_match_participants as smp,
-    scheduled_matches as sm,
+    championships as ch, locations, scheduled_match_participants as smp, scheduled_matches as sm,
 };
 use crate::to_db;
 
@@ -123,26 +119,6 @@ impl FixtureDetail {
     pub fn is_converted(&self) -> bool {
         self.view.row.match_id.is_some()
     }
-}
-
-/// A `locations` row as fixtures and matches show it.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = locations)]
-pub struct LocationRow {
-    pub id: i64,
-    pub name: String,
-    pub address: String,
-}
-
-/// The rows the views of some fixtures and matches refer to, loaded once for all of them.
-#[derive(Debug, Clone, Default)]
-pub struct Related {
-    /// Every player of those fixtures and matches, with their verification.
-    pub players: HashMap<PlayerId, PlayerView>,
-    /// Their locations.
-    pub locations: HashMap<i64, LocationRow>,
-    /// The `elo_history` rows of the matches, by match, in application order.
-    pub history: HashMap<MatchId, Vec<EloHistoryRow>>,
 }
 
 /// Schedules a fixture with its participants: sides follow §3.3 (`wrong_player_count`,
@@ -401,61 +377,12 @@ pub async fn load_related(
     conn: &mut Conn<'_>,
     fixtures: &[FixtureView],
     matches: &[MatchFull],
-) -> Result<Related, DbError> {
-    let mut ids: Vec<PlayerId> = fixtures
+) -> Result<MatchContext, DbError> {
+    let players = fixtures
         .iter()
-        .flat_map(|f| f.side1.iter().chain(&f.side2).copied())
-        .chain(matches.iter().flat_map(MatchFull::player_ids))
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let rows = players::get_players(conn, &ids).await?;
-    let players = players::views(conn, rows)
-        .await?
-        .into_iter()
-        .map(|v| (v.row.player_id(), v))
-        .collect();
-    let mut location_ids: Vec<i64> = fixtures
-        .iter()
-        .filter_map(|f| f.row.location_id)
-        .chain(matches.iter().filter_map(|m| m.row.location_id))
-        .collect();
-    location_ids.sort_unstable();
-    location_ids.dedup();
-    let locations = if location_ids.is_empty() {
-        HashMap::new()
-    } else {
-        db_run!(conn, |c| locations::table
-            .filter(locations::id.eq_any(&location_ids))
-            .select(LocationRow::as_select())
-            .load::<LocationRow>(c)
-            .await)?
-        .into_iter()
-        .map(|l| (l.id, l))
-        .collect()
-    };
-    let rated: Vec<i64> = matches
-        .iter()
-        .filter(|m| m.row.is_confirmed)
-        .map(|m| m.row.id)
-        .collect();
-    let mut history: HashMap<MatchId, Vec<EloHistoryRow>> = HashMap::new();
-    for chunk in rated.chunks(10_000) {
-        let rows: Vec<EloHistoryRow> = db_run!(conn, |c| elo_history::table
-            .filter(elo_history::match_id.eq_any(chunk))
-            .order(elo_history::id)
-            .select(EloHistoryRow::as_select())
-            .load(c)
-            .await)?;
-        for row in rows {
-            history.entry(MatchId(row.match_id)).or_default().push(row);
-        }
-    }
-    Ok(Related {
-        players,
-        locations,
-        history,
-    })
+        .flat_map(|f| f.side1.iter().chain(&f.side2).copied());
+    let locations = fixtures.iter().filter_map(|f| f.row.location_id);
+    matches::load_context(conn, matches, players, locations).await
 }
 
 #[derive(Insertable)]

@@ -13,7 +13,7 @@ use ttstats_domain::{BestOf, DomainError, MatchId, MatchKind, MatchType, PlayerI
 use crate::conn::Conn;
 use crate::error::DbError;
 use crate::from_db;
-use crate::players;
+use crate::players::{self, PlayerView};
 use crate::ratings::EloHistoryRow;
 use crate::schema::{
     championship_entry_members, elo_history, games, locations, match_confirmations,
@@ -492,6 +492,56 @@ pub async fn history_of_matches(
         }
     }
     Ok(by_match)
+}
+
+/// Rows the views of some matches (and fixtures) refer to, loaded once for all of them.
+#[derive(Debug, Clone, Default)]
+pub struct MatchContext {
+    /// Every player shown, with their verification.
+    pub players: HashMap<PlayerId, PlayerView>,
+    /// The `elo_history` rows of the rated matches, by match, in application order.
+    pub history: HashMap<MatchId, Vec<EloHistoryRow>>,
+    /// The locations shown.
+    pub locations: HashMap<i64, LocationRow>,
+}
+
+/// Loads what the views of `fulls` show, plus the `extra_players` and `extra_locations` that
+/// other rows on the same page (fixtures) refer to.
+pub async fn load_context(
+    conn: &mut Conn<'_>,
+    fulls: &[MatchFull],
+    extra_players: impl IntoIterator<Item = PlayerId>,
+    extra_locations: impl IntoIterator<Item = i64>,
+) -> Result<MatchContext, DbError> {
+    let mut ids: Vec<PlayerId> = fulls
+        .iter()
+        .flat_map(MatchFull::player_ids)
+        .chain(extra_players)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows = players::get_players(conn, &ids).await?;
+    let rated: Vec<MatchId> = fulls
+        .iter()
+        .filter(|f| f.row.is_confirmed)
+        .map(MatchFull::id)
+        .collect();
+    let mut locations: Vec<i64> = fulls
+        .iter()
+        .filter_map(|f| f.row.location_id)
+        .chain(extra_locations)
+        .collect();
+    locations.sort_unstable();
+    locations.dedup();
+    Ok(MatchContext {
+        players: players::views(conn, rows)
+            .await?
+            .into_iter()
+            .map(|v| (v.row.player_id(), v))
+            .collect(),
+        history: history_of_matches(conn, &rated).await?,
+        locations: locations_by_id(conn, &locations).await?,
+    })
 }
 
 /// Whether `player` entered the championship (DOMAIN.md §4.1: entrants see its matches).

@@ -3,8 +3,8 @@
 use gloo_net::http::Method;
 use ttstats_api_types::Page;
 use ttstats_api_types::players::{
-    CreatePlayerRequest, EloHistoryItem, HistoryItem, Player, PlayerStats, UpdatePlayerRequest,
     Achievements, CreatePlayerRequest, EloHistoryItem, HistoryItem, Player, PlayerStats,
+    UpdatePlayerRequest,
 };
 
 use super::client::{self, ApiError};

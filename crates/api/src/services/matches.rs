@@ -13,11 +13,11 @@ use ttstats_api_types::matches::{
 use ttstats_api_types::{FieldErrors, Page};
 use ttstats_domain::match_format::check_creator;
 use ttstats_domain::player_stats::PageRequest;
-use ttstats_domain::{DomainError, MatchId, PlayerId, dashboard};
+use ttstats_domain::{DomainError, MatchId, dashboard};
 use ttstats_persistence::match_writes::WriteOutcome;
 use ttstats_persistence::match_writes::{self, MatchMetaChanges, NewMatchInput};
 use ttstats_persistence::matches::{self, MatchFull, Visibility};
-use ttstats_persistence::{Conn, Db, DbError, notifications, players};
+use ttstats_persistence::{Conn, Db, DbError, notifications};
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -457,25 +457,7 @@ pub(crate) async fn context(
     conn: &mut Conn<'_>,
     fulls: &[MatchFull],
 ) -> Result<MatchContext, DbError> {
-    let mut ids: Vec<PlayerId> = fulls.iter().flat_map(MatchFull::player_ids).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let rows = players::get_players(conn, &ids).await?;
-    let rated: Vec<MatchId> = fulls
-        .iter()
-        .filter(|f| f.row.is_confirmed)
-        .map(MatchFull::id)
-        .collect();
-    let locations: Vec<i64> = fulls.iter().filter_map(|f| f.row.location_id).collect();
-    Ok(MatchContext {
-        players: players::views(conn, rows)
-            .await?
-            .into_iter()
-            .map(|v| (v.row.player_id(), v))
-            .collect(),
-        history: matches::history_of_matches(conn, &rated).await?,
-        locations: matches::locations_by_id(conn, &locations).await?,
-    })
+    matches::load_context(conn, fulls, [], []).await
 }
 
 async fn match_views(

@@ -17,7 +17,8 @@ use ttstats_domain::fixture::{self as rules, ConversionOptions};
 use ttstats_domain::player::PlayerDirectory;
 use ttstats_domain::player_stats::PageRequest;
 use ttstats_domain::{FixtureId, PlayerId, Side};
-use ttstats_persistence::fixtures::{self, ConvertInput, FixtureDetail, NewFixtureInput, Related};
+use ttstats_persistence::fixtures::{self, ConvertInput, FixtureDetail, NewFixtureInput};
+use ttstats_persistence::matches::MatchContext;
 use ttstats_persistence::notifications::{self, Recipient, ScheduledMatchNotice};
 use ttstats_persistence::queries::calendar as calendar_query;
 use ttstats_persistence::{Conn, Db, DbError, matches};
@@ -216,7 +217,7 @@ pub async fn convert_scheduled(
             let full = matches::load_match(conn, converted.match_id).await?;
             let related = fixtures::load_related(conn, &[], std::slice::from_ref(&full)).await?;
             Ok((
-                views::match_view(&full, &related, viewer)?,
+                crate::views::match_view(&full, &related, &views::caller(viewer))?,
                 converted.outcome,
             ))
         })
@@ -283,7 +284,7 @@ fn not_found(error: DbError) -> ApiError {
 fn scheduled_notice(
     recipient: &Recipient,
     detail: &FixtureDetail,
-    related: &Related,
+    related: &MatchContext,
 ) -> ScheduledMatchNotice {
     let fixture = &detail.view;
     let own = if fixture.side1.contains(&recipient.player_id) {

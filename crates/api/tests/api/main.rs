@@ -3,8 +3,8 @@
 
 mod admin_users;
 mod auth;
-mod cache_freshness;
 mod authz;
+mod cache_freshness;
 mod championships;
 mod cli;
 mod health;
