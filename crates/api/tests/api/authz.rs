@@ -82,8 +82,13 @@ const MATRIX: &[(&str, &str, [Expect; 4])] = &[
     ("post", "/api/v1/championships/{id}/regenerate", [UNAUTHENTICATED, NOT_CREATOR, OK, OK]),
     ("post", "/api/v1/championships/{id}/register", [UNAUTHENTICATED, OK, OK, OK]),
     ("post", "/api/v1/championships/{id}/unregister", [UNAUTHENTICATED, OK, OK, OK]),
+    // Notifications: each user's own; another user's is invisible, also to an admin.
+    ("post", "/api/v1/notifications/{id}/read", [UNAUTHENTICATED, INVISIBLE, OK, INVISIBLE]),
+    ("post", "/api/v1/notifications/read-all", [UNAUTHENTICATED, OK, OK, OK]),
+    ("put", "/api/v1/me/notification-preferences", [UNAUTHENTICATED, OK, OK, OK]),
     // Operations: admins only.
     ("post", "/api/v1/admin/cache/clear", [UNAUTHENTICATED, ADMIN_ONLY, ADMIN_ONLY, NO_CONTENT]),
+    ("post", "/api/v1/admin/cache/warm", [UNAUTHENTICATED, ADMIN_ONLY, ADMIN_ONLY, OK]),
     ("post", "/api/v1/admin/elo/recalculate", [UNAUTHENTICATED, ADMIN_ONLY, ADMIN_ONLY, OK]),
     ("patch", "/api/v1/admin/users/{id}", [UNAUTHENTICATED, ADMIN_ONLY, ADMIN_ONLY, OK]),
 ];
@@ -271,7 +276,15 @@ fn fixed_target(w: &World, path: &str, n: usize) -> Option<(String, Value)> {
                    "side1": [w.owner.1], "side2": [w.rival.1]}),
         ),
         "/api/v1/championships" => (path.into(), cup(n)),
-        "/api/v1/admin/cache/clear" | "/api/v1/admin/elo/recalculate" => (path.into(), json!({})),
+        "/api/v1/admin/cache/clear"
+        | "/api/v1/admin/cache/warm"
+        | "/api/v1/admin/elo/recalculate"
+        | "/api/v1/notifications/read-all" => (path.into(), json!({})),
+        "/api/v1/me/notification-preferences" => (
+            path.into(),
+            json!({"match_confirmation": true, "match_result": n % 2 == 0, "scheduled_match": true,
+                   "championship": true, "leaderboard_overtake": false}),
+        ),
         "/api/v1/admin/users/{id}" => (
             path.replace("{id}", &w.target_user.to_string()),
             json!({"email_verified": true}),
@@ -363,6 +376,17 @@ async fn prepare(
                 assert_eq!(entered.status, 200, "{}", entered.body);
             }
             (concrete(id), json!({}))
+        }
+        // The rival records a match with the owner, which asks the owner to confirm it.
+        "/api/v1/notifications/{id}/read" => {
+            a_match(app, w, &w.rival.0, &won, false).await;
+            let inbox = app.get_as("/api/v1/notifications", Some(&w.owner.0)).await;
+            assert_eq!(inbox.status, 200, "{}", inbox.body);
+            let newest = inbox.body["items"][0]["id"].as_i64();
+            (
+                concrete(newest.expect("the owner has a notification")),
+                json!({}),
+            )
         }
         other => panic!("no target for {other}: add it to `prepare`"),
     }
