@@ -282,7 +282,7 @@ fn fixed_target(w: &World, path: &str, n: usize) -> Option<(String, Value)> {
         | "/api/v1/notifications/read-all" => (path.into(), json!({})),
         "/api/v1/me/notification-preferences" => (
             path.into(),
-            json!({"match_confirmation": true, "match_result": n % 2 == 0, "scheduled_match": true,
+            json!({"match_confirmation": true, "match_result": n.is_multiple_of(2), "scheduled_match": true,
                    "championship": true, "leaderboard_overtake": false}),
         ),
         "/api/v1/admin/users/{id}" => (
@@ -383,10 +383,7 @@ async fn prepare(
             let inbox = app.get_as("/api/v1/notifications", Some(&w.owner.0)).await;
             assert_eq!(inbox.status, 200, "{}", inbox.body);
             let newest = inbox.body["items"][0]["id"].as_i64();
-            (
-                concrete(newest.expect("the owner has a notification")),
-                json!({}),
-            )
+            (concrete(newest.unwrap()), json!({}))
         }
         other => panic!("no target for {other}: add it to `prepare`"),
     }
