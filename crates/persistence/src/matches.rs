@@ -663,10 +663,7 @@ pub async fn live_and_players_above(
             )
             .count()
             .single_value(),
-        p::table
-            .filter(p::rating.gt(rating))
-            .count()
-            .single_value(),
+        p::table.filter(p::rating.gt(rating)).count().single_value(),
     ))
     .get_result::<(Option<i64>, Option<i64>)>(c)
     .await)?;

@@ -1,9 +1,9 @@
 //! Connection pools for both backends and the transaction helper.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use diesel::SqliteConnection;
 use diesel::connection::{AnsiTransactionManager as SyncAnsi, SimpleConnection};

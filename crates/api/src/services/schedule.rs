@@ -7,10 +7,10 @@
 
 use chrono::{NaiveDate, NaiveTime, Utc};
 use ttstats_api_types::matches::Match;
+use ttstats_api_types::schedule::YearMonth as CalendarMonth;
 use ttstats_api_types::schedule::{
     CalendarQuery, Conversion, FixtureChanges, NewFixture, ScheduledMatch,
 };
-use ttstats_api_types::schedule::YearMonth as CalendarMonth;
 use ttstats_api_types::{FieldErrors, Page};
 use ttstats_cache::Key;
 use ttstats_domain::calendar::YearMonth;
@@ -252,11 +252,7 @@ pub fn calendar_month(
 /// A calendar month as `user` sees it, serialized: the weeks with the viewer's fixtures and
 /// matches, and the upcoming fixtures. Every per-viewer flag in it depends only on the
 /// viewer's player and role, which the key (and the admin bypass) cover.
-pub async fn calendar(
-    db: &Db,
-    user: &AuthUser,
-    asked: CalendarMonth,
-) -> Result<Vec<u8>, ApiError> {
+pub async fn calendar(db: &Db, user: &AuthUser, asked: CalendarMonth) -> Result<Vec<u8>, ApiError> {
     let now = Utc::now();
     let month = YearMonth::new(i64::from(asked.year), i64::from(asked.month))?;
     let viewer = viewer_of(user);

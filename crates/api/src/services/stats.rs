@@ -133,7 +133,12 @@ pub async fn player_history_bytes(
 ///
 /// Both come from the cache (family `player`, tag `player:{p}`: every write that changes a
 /// player's rating, name or verification bumps it), so a cache hit reads no database.
-pub async fn two_players(cache: &Cache, db: &Db, a: i64, b: i64) -> Result<(Player, Player), ApiError> {
+pub async fn two_players(
+    cache: &Cache,
+    db: &Db,
+    a: i64,
+    b: i64,
+) -> Result<(Player, Player), ApiError> {
     let first = player(cache, db, PlayerId(a)).await?;
     let second = player(cache, db, PlayerId(b)).await?;
     if a == b {
@@ -148,7 +153,9 @@ pub async fn player(cache: &Cache, db: &Db, id: PlayerId) -> Result<Player, ApiE
     let cached = cache
         .get_or_compute(&Key::Player(id), || async {
             let found = db.run(async |conn| player_map(conn, &[id]).await).await?;
-            let player = found.get(&id).ok_or_else(|| ApiError::not_found("player"))?;
+            let player = found
+                .get(&id)
+                .ok_or_else(|| ApiError::not_found("player"))?;
             to_bytes(player)
         })
         .await?;
