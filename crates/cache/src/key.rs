@@ -588,12 +588,14 @@ mod tests {
             Tag::Player(p(5)),
             Tag::Pending(p(-1)),
             Tag::Fixtures(p(123_456)),
+            Tag::User(UserId(42)),
         ] {
             assert_eq!(tag.to_string().parse::<Tag>(), Ok(tag));
             let json = serde_json::to_string(&tag).unwrap();
             assert_eq!(serde_json::from_str::<Tag>(&json).unwrap(), tag);
         }
-        for bad in ["", "player", "player:x", "team:1", "club:1"] {
+        assert_eq!(Tag::User(UserId(42)).to_string(), "user:42");
+        for bad in ["", "player", "player:x", "team:1", "club:1", "user:x"] {
             assert!(bad.parse::<Tag>().is_err(), "{bad}");
         }
     }
