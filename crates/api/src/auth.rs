@@ -11,9 +11,9 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use ttstats_domain::{DomainError, PlayerId};
-use ttstats_persistence::players::{self, PlayerRow};
-use ttstats_persistence::users::{self, UserRow};
+use ttstats_cache::Key;
+use ttstats_domain::{DomainError, PlayerId, UserId};
+use ttstats_persistence::{players, users};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -134,19 +134,27 @@ fn hex(bytes: &[u8]) -> String {
         })
 }
 
-/// The signed-in caller: an active user and their player, if any.
-#[derive(Debug, Clone)]
+/// The signed-in caller: an active user and their player, if any. Only what authorization
+/// needs; services that show the account load its rows themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthUser {
     /// The account.
-    pub user: UserRow,
+    pub user_id: UserId,
+    /// An admin.
+    pub admin: bool,
     /// Its player.
-    pub player: Option<PlayerRow>,
+    pub player: Option<PlayerId>,
 }
 
 impl AuthUser {
+    /// The caller's user id as stored.
+    pub fn id(&self) -> i64 {
+        self.user_id.0
+    }
+
     /// The caller's player id.
     pub fn player_id(&self) -> Option<PlayerId> {
-        self.player.as_ref().map(PlayerRow::player_id)
+        self.player
     }
 
     /// The caller's player id, or `player_profile_required`.
@@ -157,7 +165,7 @@ impl AuthUser {
 
     /// Whether the caller is an admin.
     pub fn is_admin(&self) -> bool {
-        self.user.is_admin
+        self.admin
     }
 
     /// `admin_required` unless an admin.
@@ -168,6 +176,16 @@ impl AuthUser {
             Err(ApiError::Domain(DomainError::AdminRequired))
         }
     }
+}
+
+/// What authentication keeps of an account in the cache (family `account`, tag `user:{id}`,
+/// bumped by every write to activity, role, verification or player link): no name, e-mail
+/// or hash.
+#[derive(Debug, Serialize, Deserialize)]
+struct AccountFacts {
+    active: bool,
+    admin: bool,
+    player: Option<i64>,
 }
 
 fn bearer(req: &HttpRequest) -> Option<Result<&str, ApiError>> {
@@ -185,6 +203,34 @@ fn bearer(req: &HttpRequest) -> Option<Result<&str, ApiError>> {
     )
 }
 
+/// The account facts of `user`: from the cache, else from its user and player rows. An
+/// unknown user is `invalid_token` (and not cached).
+async fn account_facts(state: &AppState, user: UserId) -> Result<AccountFacts, ApiError> {
+    let cached = state
+        .cache
+        .get_or_compute(&Key::Account(user), || async {
+            let (row, player) = state
+                .db
+                .run(async |conn| {
+                    let row = users::get_user(conn, user).await?;
+                    let player = players::find_player_of_user(conn, row.id).await?;
+                    Ok((row, player))
+                })
+                .await
+                .map_err(|e| match e {
+                    ttstats_persistence::DbError::NotFound => ApiError::InvalidToken,
+                    other => other.into(),
+                })?;
+            crate::cached::to_bytes(&AccountFacts {
+                active: row.is_active,
+                admin: row.is_admin,
+                player: player.map(|p| p.id),
+            })
+        })
+        .await?;
+    serde_json::from_slice(&cached.bytes).map_err(|e| ApiError::Internal(e.into()))
+}
+
 async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
     let Some(token) = bearer(&req) else {
         return Ok(None);
@@ -194,22 +240,16 @@ async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState missing")))?;
     let claims = state.jwt.verify(token)?;
-    let (user, player) = state
-        .db
-        .run(async |conn| {
-            let user = users::get_user(conn, ttstats_domain::UserId(claims.sub)).await?;
-            let player = players::find_player_of_user(conn, user.id).await?;
-            Ok((user, player))
-        })
-        .await
-        .map_err(|e| match e {
-            ttstats_persistence::DbError::NotFound => ApiError::InvalidToken,
-            other => other.into(),
-        })?;
-    if !user.is_active {
+    let user_id = UserId(claims.sub);
+    let facts = account_facts(state, user_id).await?;
+    if !facts.active {
         return Err(ApiError::InvalidToken);
     }
-    Ok(Some(AuthUser { user, player }))
+    Ok(Some(AuthUser {
+        user_id,
+        admin: facts.admin,
+        player: facts.player.map(PlayerId),
+    }))
 }
 
 impl FromRequest for AuthUser {

@@ -84,6 +84,30 @@ where
     ))
 }
 
+/// Answers a read that is never cached for this caller (an admin's calendar, which shows
+/// more than any user's): computed afresh, `X-Cache: BYPASS`, with an `ETag`.
+pub async fn respond_uncached<F, Fut>(
+    req: &HttpRequest,
+    state: &AppState,
+    compute: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Vec<u8>, ApiError>>,
+{
+    let started = Instant::now();
+    let cached = state.cache.bypass(compute).await?;
+    Ok(finish(
+        req,
+        state,
+        cached.bytes.clone(),
+        &cached.etag,
+        cached.source,
+        cached.compute_time,
+        started,
+    ))
+}
+
 /// One part of a composed response (see [`respond_parts`]), read through the cache, or
 /// computed afresh when an admin asks to bypass it.
 pub async fn part<F, Fut>(

@@ -43,6 +43,8 @@ async fn metrics_text(state: web::Data<AppState>) -> HttpResponse {
     let (in_use, idle) = state.db.pool_state();
     metrics::gauge!("ttstats_db_connections_in_use").set(f64::from(in_use));
     metrics::gauge!("ttstats_db_connections_idle").set(f64::from(idle));
+    // A gauge set from the pool's own monotonic count, like the cache counters.
+    metrics::gauge!("ttstats_db_checkouts_total").set(value(state.db.checkouts()));
     record_cache(&state.cache.stats().await);
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

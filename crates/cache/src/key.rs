@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use ttstats_domain::PlayerId;
+use ttstats_domain::{PlayerId, UserId};
 
 /// A family of cached values: one kind of response, sharing a TTL and a tag rule. Used to name
 /// keys, to group statistics and to clear one kind of value (`ttstats cache clear --family`).
@@ -37,11 +37,17 @@ pub enum Family {
     Pending,
     /// A calendar month as seen by one viewer.
     CalendarMonth,
+    /// One player as the API shows it (name, rating, verified…): the per-request part of
+    /// head-to-head and the badge rank, read without the database.
+    Player,
+    /// What authentication needs to know of a user (active, admin, player id); nothing
+    /// personal.
+    Account,
 }
 
 impl Family {
     /// Every family, in a stable order (statistics, `clear` of everything).
-    pub const ALL: [Family; 12] = [
+    pub const ALL: [Family; 14] = [
         Family::Leaderboard,
         Family::PlayerStats,
         Family::PlayerHistory,
@@ -54,6 +60,8 @@ impl Family {
         Family::DashboardPersonal,
         Family::Pending,
         Family::CalendarMonth,
+        Family::Player,
+        Family::Account,
     ];
 
     /// The snake_case name used in keys, statistics and the CLI.
@@ -71,6 +79,8 @@ impl Family {
             Family::DashboardPersonal => "dashboard_personal",
             Family::Pending => "pending",
             Family::CalendarMonth => "calendar_month",
+            Family::Player => "player",
+            Family::Account => "account",
         }
     }
 
@@ -86,7 +96,9 @@ impl Family {
             | Family::EloHistory
             | Family::Achievements
             | Family::PairStats
-            | Family::DashboardTotals => 10,
+            | Family::DashboardTotals
+            | Family::Player
+            | Family::Account => 10,
             Family::HeadToHead => 30,
             Family::DashboardRecent
             | Family::DashboardPersonal
@@ -138,6 +150,8 @@ pub enum Tag {
     Pending(PlayerId),
     /// One player's fixtures (`fixtures:{id}`).
     Fixtures(PlayerId),
+    /// One user account: activity, role, verification, player link (`user:{id}`).
+    User(UserId),
 }
 
 impl fmt::Display for Tag {
@@ -148,6 +162,7 @@ impl fmt::Display for Tag {
             Tag::Player(p) => write!(f, "player:{p}"),
             Tag::Pending(p) => write!(f, "pending:{p}"),
             Tag::Fixtures(p) => write!(f, "fixtures:{p}"),
+            Tag::User(u) => write!(f, "user:{}", u.0),
         }
     }
 }
@@ -168,7 +183,11 @@ impl FromStr for Tag {
             _ => {}
         }
         let (kind, id) = s.split_once(':').ok_or_else(bad)?;
-        let id = PlayerId(id.parse().map_err(|_| bad())?);
+        let id: i64 = id.parse().map_err(|_| bad())?;
+        if kind == "user" {
+            return Ok(Tag::User(UserId(id)));
+        }
+        let id = PlayerId(id);
         match kind {
             "player" => Ok(Tag::Player(id)),
             "pending" => Ok(Tag::Pending(id)),
@@ -248,6 +267,10 @@ pub enum Key {
         /// Month 1–12.
         month: u32,
     },
+    /// One player as the API shows it.
+    Player(PlayerId),
+    /// The authentication facts of a user.
+    Account(UserId),
 }
 
 impl Key {
@@ -281,6 +304,8 @@ impl Key {
             Key::DashboardPersonal(_) => Family::DashboardPersonal,
             Key::Pending(_) => Family::Pending,
             Key::CalendarMonth { .. } => Family::CalendarMonth,
+            Key::Player(_) => Family::Player,
+            Key::Account(_) => Family::Account,
         }
     }
 
@@ -314,9 +339,11 @@ impl Key {
             Key::PlayerStats(p)
             | Key::PlayerHistory { player: p, .. }
             | Key::EloHistory(p)
-            | Key::Achievements(p) => {
+            | Key::Achievements(p)
+            | Key::Player(p) => {
                 f(Tag::Player(p));
             }
+            Key::Account(u) => f(Tag::User(u)),
             Key::HeadToHead(a, b) | Key::PairStats(a, b) => {
                 f(Tag::Player(a));
                 f(Tag::Player(b));
@@ -373,7 +400,9 @@ impl fmt::Display for Key {
             | Key::EloHistory(p)
             | Key::Achievements(p)
             | Key::DashboardPersonal(p)
-            | Key::Pending(p) => write!(f, ":{p}"),
+            | Key::Pending(p)
+            | Key::Player(p) => write!(f, ":{p}"),
+            Key::Account(u) => write!(f, ":{}", u.0),
             Key::PlayerHistory { player, per_page } => write!(f, ":{player}:{per_page}"),
             Key::HeadToHead(a, b) => write!(f, ":{a}:{b}"),
             Key::PairStats(a, b) => write!(f, ":{}:{}", a.min(b), a.max(b)),
@@ -439,6 +468,8 @@ mod tests {
                 year: 2026,
                 month: 3,
             },
+            Key::Player(p(1)),
+            Key::Account(UserId(1)),
         ]
     }
 
@@ -472,6 +503,8 @@ mod tests {
                 "ttstats:v1:dashboard_personal:1",
                 "ttstats:v1:pending:1",
                 "ttstats:v1:calendar_month:1:2026:03",
+                "ttstats:v1:player:1",
+                "ttstats:v1:account:1",
             ]
         );
     }
@@ -526,6 +559,8 @@ mod tests {
             (vec![Pending(p(1)), Fixtures(p(1)), Club], 5),
             (vec![Pending(p(1))], 5),
             (vec![Fixtures(p(1)), Club], 5),
+            (vec![Player(p(1))], 10),
+            (vec![User(UserId(1))], 10),
         ];
         for (key, (tags, minutes)) in every_key().iter().zip(expected) {
             assert_eq!(key.tags(), tags, "{key}");
@@ -553,12 +588,14 @@ mod tests {
             Tag::Player(p(5)),
             Tag::Pending(p(-1)),
             Tag::Fixtures(p(123_456)),
+            Tag::User(UserId(42)),
         ] {
             assert_eq!(tag.to_string().parse::<Tag>(), Ok(tag));
             let json = serde_json::to_string(&tag).unwrap();
             assert_eq!(serde_json::from_str::<Tag>(&json).unwrap(), tag);
         }
-        for bad in ["", "player", "player:x", "team:1", "club:1"] {
+        assert_eq!(Tag::User(UserId(42)).to_string(), "user:42");
+        for bad in ["", "player", "player:x", "team:1", "club:1", "user:x"] {
             assert!(bad.parse::<Tag>().is_err(), "{bad}");
         }
     }

@@ -640,6 +640,36 @@ pub async fn count_live_for(conn: &mut Conn<'_>, player: PlayerId) -> Result<i64
         .await)?)
 }
 
+/// The per-request badges of `player` in one statement: how many live matches it scores or
+/// plays in, and how many players have a rating strictly above `rating` (rank − 1,
+/// DOMAIN.md §3.12).
+pub async fn live_and_players_above(
+    conn: &mut Conn<'_>,
+    player: PlayerId,
+    rating: i32,
+) -> Result<(i64, i64), DbError> {
+    use crate::schema::players as p;
+    let (live, above) = db_run!(conn, |c| diesel::select((
+        matches::table
+            .filter(matches::is_live.eq(true))
+            .filter(
+                matches::scorekeeper_player_id
+                    .eq(player.0)
+                    .or(matches::id.eq_any(
+                        match_participants::table
+                            .filter(match_participants::player_id.eq(player.0))
+                            .select(match_participants::match_id),
+                    )),
+            )
+            .count()
+            .single_value(),
+        p::table.filter(p::rating.gt(rating)).count().single_value(),
+    ))
+    .get_result::<(Option<i64>, Option<i64>)>(c)
+    .await)?;
+    Ok((live.unwrap_or(0), above.unwrap_or(0)))
+}
+
 /// Every player's rating (the badge rank compares against them; DOMAIN.md §3.12).
 pub async fn all_player_ratings(conn: &mut Conn<'_>) -> Result<Vec<i32>, DbError> {
     use crate::schema::players as p;

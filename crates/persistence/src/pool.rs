@@ -1,6 +1,8 @@
 //! Connection pools for both backends and the transaction helper.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use diesel::SqliteConnection;
@@ -53,6 +55,9 @@ enum Pool {
 pub struct Db {
     pool: Pool,
     url: String,
+    /// Connections taken from the pool by [`Db::run`] and [`Db::transaction`], for metrics and
+    /// for tests that a cache hit reads no database.
+    checkouts: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Db {
@@ -130,6 +135,7 @@ impl Db {
         Ok(Self {
             pool,
             url: url.to_owned(),
+            checkouts: Arc::default(),
         })
     }
 
@@ -144,6 +150,12 @@ impl Db {
     /// The URL this pool connects to.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// How many times a connection was taken from the pool to run queries (every
+    /// [`Db::run`] and [`Db::transaction`] since start; clones share the count).
+    pub fn checkouts(&self) -> u64 {
+        self.checkouts.load(Ordering::Relaxed)
     }
 
     /// Connections in use and idle, for metrics.
@@ -163,6 +175,7 @@ impl Db {
         &self,
         f: impl AsyncFnOnce(&mut Conn<'_>) -> Result<R, DbError>,
     ) -> Result<R, DbError> {
+        self.checkouts.fetch_add(1, Ordering::Relaxed);
         match &self.pool {
             Pool::Pg(pool) => {
                 let mut pooled = pool.get().await?;
@@ -186,6 +199,7 @@ impl Db {
         &self,
         f: impl AsyncFnOnce(&mut Conn<'_>) -> Result<R, DbError>,
     ) -> Result<R, DbError> {
+        self.checkouts.fetch_add(1, Ordering::Relaxed);
         match &self.pool {
             Pool::Pg(pool) => {
                 let mut pooled = pool.get().await?;

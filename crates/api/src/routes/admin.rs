@@ -77,8 +77,9 @@ async fn update_user(
     body: web::Json<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
-    let updated =
-        admin_users::update_user(&state.db, UserId(id.into_inner()), &body, Utc::now()).await?;
+    let id = UserId(id.into_inner());
+    let updated = admin_users::update_user(&state.db, id, &body, Utc::now()).await?;
+    invalidate::account_changed(&state.cache, id).await;
     if updated.verification_changed {
         invalidate::verification_changed(&state.cache).await;
     }

@@ -1,12 +1,15 @@
 //! `/me/pending` and `/me/badges`: the caller's confirmations to give and badge counts.
 
-use actix_web::{get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use ttstats_api_types::auth::BadgesResponse;
 use ttstats_api_types::matches::Match;
 use ttstats_api_types::{Page, PageQuery, ProblemDetails};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use ttstats_cache::Key;
+
 use crate::auth::AuthUser;
+use crate::cached;
 use crate::error::ApiError;
 use crate::services::matches;
 use crate::state::AppState;
@@ -46,15 +49,30 @@ async fn pending(
     tag = "me",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "the badges", body = BadgesResponse),
+        (status = 200, description = "the badges (`pending_confirmations` through the cache: \
+            `X-Cache`, `ETag`)", body = BadgesResponse),
+        (status = 304, description = "unchanged since the `If-None-Match` ETag"),
         (status = 401, description = "not signed in", body = ProblemDetails,
             content_type = "application/problem+json"),
     )
 )]
 #[get("/me/badges")]
 async fn badges(
+    req: HttpRequest,
     user: AuthUser,
     state: web::Data<AppState>,
-) -> Result<web::Json<BadgesResponse>, ApiError> {
-    Ok(web::Json(matches::badges(&state.db, &user).await?))
+) -> Result<HttpResponse, ApiError> {
+    let Some(player) = user.player_id() else {
+        return Ok(HttpResponse::Ok().json(BadgesResponse::default()));
+    };
+    let live = matches::live_badges(&state, player).await?;
+    cached::respond_with(
+        &req,
+        &state,
+        &Key::Pending(player),
+        user.is_admin(),
+        || matches::pending_badge(&state.db, player),
+        |_| Ok(Some(live)),
+    )
+    .await
 }

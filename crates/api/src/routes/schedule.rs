@@ -1,7 +1,7 @@
 //! `/scheduled-matches` and `/calendar` (API.md "Scheduling, calendar"): fixtures are listed,
 //! scheduled, viewed, edited, deleted and converted into matches.
 
-use actix_web::{HttpResponse, delete, get, http::header, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, http::header, patch, post, web};
 use ttstats_api_types::matches::Match;
 use ttstats_api_types::schedule::{
     Calendar, CalendarQuery, Conversion, ConvertRequest, CreateScheduledMatchRequest,
@@ -12,6 +12,7 @@ use ttstats_domain::FixtureId;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::AuthUser;
+use crate::cached;
 use crate::error::ApiError;
 use crate::services::schedule;
 use crate::startup::MAX_JSON_BYTES;
@@ -240,7 +241,9 @@ async fn convert_scheduled_match(
     params(CalendarQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "the month", body = Calendar),
+        (status = 200, description = "the month (through the cache for users: `X-Cache`, \
+            `ETag`; an admin's month is computed afresh)", body = Calendar),
+        (status = 304, description = "unchanged since the `If-None-Match` ETag"),
         (status = 400, description = "`invalid_query_parameter` (year 1–9999, month 1–12)",
             body = ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "not signed in", body = ProblemDetails,
@@ -249,12 +252,16 @@ async fn convert_scheduled_match(
 )]
 #[get("/calendar")]
 async fn get_calendar(
+    req: HttpRequest,
     user: AuthUser,
     state: web::Data<AppState>,
     query: Extracted<web::Query<CalendarQuery>>,
-) -> actix_web::Result<web::Json<Calendar>> {
+) -> actix_web::Result<HttpResponse> {
     let query = query?;
-    Ok(web::Json(
-        schedule::calendar(&state.db, &user, &query).await?,
-    ))
+    let (key, month) = schedule::calendar_month(&user, &query)?;
+    let compute = || schedule::calendar(&state.db, &user, month);
+    if user.is_admin() {
+        return Ok(cached::respond_uncached(&req, &state, compute).await?);
+    }
+    Ok(cached::respond(&req, &state, &key, false, compute).await?)
 }

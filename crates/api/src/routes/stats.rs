@@ -193,7 +193,7 @@ async fn head_to_head(
     state: web::Data<AppState>,
     query: web::Query<PlayerPairQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (a, b) = stats::two_players(&state.db, query.player1, query.player2).await?;
+    let (a, b) = stats::two_players(&state.cache, &state.db, query.player1, query.player2).await?;
     let key = Key::HeadToHead(PlayerId(a.id), PlayerId(b.id));
     let is_admin = Caller::of_maybe(&caller).is_admin;
     cached::respond_with(
@@ -232,7 +232,7 @@ async fn pairs(
     state: web::Data<AppState>,
     query: web::Query<PlayerPairQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (a, b) = stats::two_players(&state.db, query.player1, query.player2).await?;
+    let (a, b) = stats::two_players(&state.cache, &state.db, query.player1, query.player2).await?;
     let key = Key::pair_stats(PlayerId(a.id), PlayerId(b.id));
     let is_admin = Caller::of_maybe(&caller).is_admin;
     cached::respond_with(

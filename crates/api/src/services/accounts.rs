@@ -349,14 +349,17 @@ pub async fn logout(state: &AppState, presented: &str) -> Result<(), ApiError> {
 
 /// The signed-in user and their player with its verification.
 pub async fn me(db: &Db, caller: &AuthUser) -> Result<(UserRow, Option<PlayerView>), ApiError> {
-    let player = match caller.player.clone() {
-        Some(row) => db
-            .run(async |conn| players::views(conn, vec![row]).await)
-            .await?
-            .pop(),
-        None => None,
-    };
-    Ok((caller.user.clone(), player))
+    let (user, player) = db
+        .run(async |conn| {
+            let user = users::get_user(conn, caller.user_id).await?;
+            let player = match players::find_player_of_user(conn, user.id).await? {
+                Some(row) => players::views(conn, vec![row]).await?.pop(),
+                None => None,
+            };
+            Ok((user, player))
+        })
+        .await?;
+    Ok((user, player))
 }
 
 /// Re-evaluates the pending matches of the user's player after its verification or activity

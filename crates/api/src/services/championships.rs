@@ -82,7 +82,7 @@ pub async fn create_championship(
                 &domain_new,
                 Some(creator),
                 new.location_id,
-                Some(user.user.id),
+                Some(user.id()),
                 now,
             )
             .await?;
@@ -175,7 +175,7 @@ pub async fn start(db: &Db, user: &AuthUser, id: ChampionshipId) -> Result<Champ
     write(db, id, async |conn, now| {
         let full = store::lock_championship(conn, id).await?;
         manageable(&full, user)?;
-        store::start(conn, id, Some(user.user.id), now).await?;
+        store::start(conn, id, Some(user.id()), now).await?;
         Ok(())
     })
     .await
@@ -190,7 +190,7 @@ pub async fn regenerate(
     write(db, id, async |conn, now| {
         let full = store::lock_championship(conn, id).await?;
         manageable(&full, user)?;
-        store::regenerate(conn, id, Some(user.user.id), now).await?;
+        store::regenerate(conn, id, Some(user.id()), now).await?;
         Ok(())
     })
     .await

@@ -6,15 +6,15 @@
 //! | game added/edited/deleted, live game stored, confirmation (still pending), pending match deleted or its details edited | `pending:{p}` per participant |
 //! | match becomes confirmed (last confirmation, auto-confirm, live win, verification change), confirmed match's details edited | `pending:{p}`, `player:{p}` per participant, `club` |
 //! | confirmed match deleted (ratings replayed), Elo recalculation, cache clear | everything |
-//! | player renamed or edited, verification or activity changed, user linked | everything (see [`player_renamed`], [`verification_changed`]) |
+//! | player renamed or edited, verification or activity changed, user linked | everything (see [`player_renamed`], [`verification_changed`]); this also covers the `player` family (name, rating, verified) and every `account` value (player link) |
 //! | player created | `players`, `club` |
 //! | fixture created, edited, deleted | `fixtures:{p}` per fixture participant |
 //! | fixture converted | `fixtures:{p}` per participant + the new match's write |
 //! | championship created, edited, entered, left, started, regenerated | everything (see [`championship_changed`]) |
-//! | admin flag alone | nothing (no cached value depends on it) |
+//! | account changed by an admin (activity, admin flag, verification) | `user:{u}` (the cached authentication facts, family `account`) + the verification row when it changed (see [`account_changed`]) |
 
 use ttstats_cache::{Cache, Tag};
-use ttstats_domain::PlayerId;
+use ttstats_domain::{PlayerId, UserId};
 use ttstats_persistence::match_writes::WriteOutcome;
 
 /// What a match write invalidates: `None` for everything (a deleted confirmed match replayed
@@ -54,7 +54,15 @@ pub async fn verification_changed(cache: &Cache) {
     cache.invalidate_all().await;
 }
 
-/// A player was created (totals and boards count players).
+/// An admin changed an account (activity, admin flag, e-mail verification): its cached
+/// authentication facts go on every instance, so a deactivated user's next request is refused
+/// (and a demoted admin's is no longer an admin's).
+pub async fn account_changed(cache: &Cache, user: UserId) {
+    cache.invalidate(&[Tag::User(user)]).await;
+}
+
+/// A player was created (totals and boards count players; guests only, so no account's
+/// player link changes).
 pub async fn player_created(cache: &Cache) {
     cache.invalidate(&[Tag::Players, Tag::Club]).await;
 }

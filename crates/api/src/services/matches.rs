@@ -6,22 +6,22 @@
 //! match's row lock in `match_writes`).
 
 use chrono::Utc;
-use ttstats_api_types::auth::BadgesResponse;
 use ttstats_api_types::matches::{
     Game, Match, MatchChanges, MatchFilter, NewMatch, Projection, ValidGame,
 };
 use ttstats_api_types::{FieldErrors, Page};
 use ttstats_domain::match_format::check_creator;
 use ttstats_domain::player_stats::PageRequest;
-use ttstats_domain::{DomainError, MatchId, dashboard};
+use ttstats_domain::{DomainError, MatchId, PlayerId};
 use ttstats_persistence::match_writes::WriteOutcome;
 use ttstats_persistence::match_writes::{self, MatchMetaChanges, NewMatchInput};
 use ttstats_persistence::matches::{self, MatchFull, Visibility};
 use ttstats_persistence::{Conn, Db, DbError, notifications};
 
 use crate::auth::AuthUser;
+use crate::cached::to_bytes;
 use crate::error::ApiError;
-use crate::services::invalidate;
+use crate::services::{invalidate, stats};
 use crate::services::{or_not_found, total};
 use crate::state::AppState;
 use crate::views::{self, Caller, MatchContext};
@@ -116,7 +116,7 @@ pub async fn create_match(
             .iter()
             .map(|g| (g.score, g.duration_minutes.map(i32::from)))
             .collect(),
-        created_by_user_id: Some(user.user.id),
+        created_by_user_id: Some(user.id()),
         championship_id: None,
         side1_entry_id: None,
         side2_entry_id: None,
@@ -192,7 +192,7 @@ pub async fn delete_match(state: &AppState, user: &AuthUser, id: MatchId) -> Res
             // Under the row lock: the match cannot become confirmed between check and delete.
             let full = match_writes::lock_match(conn, id, now).await?;
             if !user.is_admin() {
-                if full.row.created_by_user_id != Some(user.user.id) {
+                if full.row.created_by_user_id != Some(user.id()) {
                     return Err(DomainError::NotMatchCreator.into());
                 }
                 if full.row.is_confirmed {
@@ -337,30 +337,30 @@ pub async fn pending_for(
     Ok(Page::new(items, page, total(count)))
 }
 
-/// The caller's badges (DOMAIN.md §3.12); zero and no rank without a player.
-pub async fn badges(db: &Db, user: &AuthUser) -> Result<BadgesResponse, ApiError> {
-    let Some(player) = user.player.as_ref() else {
-        return Ok(BadgesResponse {
-            pending_confirmations: 0,
-            live_matches: 0,
-            rank: None,
-        });
-    };
-    let id = player.player_id();
-    let (pending, live, ratings) = db
-        .run(async |conn| {
-            Ok((
-                matches::count_pending_for(conn, id).await?,
-                matches::count_live_for(conn, id).await?,
-                matches::all_player_ratings(conn).await?,
-            ))
-        })
+/// The cached part of a player's badges (family `pending`, tag `pending:{player}`):
+/// `{"pending_confirmations": n}`.
+pub async fn pending_badge(db: &Db, player: PlayerId) -> Result<Vec<u8>, ApiError> {
+    let pending = db
+        .run(async |conn| matches::count_pending_for(conn, player).await)
         .await?;
-    Ok(BadgesResponse {
-        pending_confirmations: total(pending),
-        live_matches: total(live),
-        rank: Some(dashboard::rank(player.rating, ratings)),
-    })
+    to_bytes(&serde_json::json!({ "pending_confirmations": total(pending) }))
+}
+
+/// The per-request part of a player's badges (DOMAIN.md §3.12; live state is never cached):
+/// `live_matches` and `rank`, in one statement; the player's rating comes from the cache.
+pub async fn live_badges(
+    state: &AppState,
+    player: PlayerId,
+) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+    let rating = stats::player(&state.cache, &state.db, player).await?.rating;
+    let (live, above) = state
+        .db
+        .run(async |conn| matches::live_and_players_above(conn, player, rating).await)
+        .await?;
+    let mut fields = serde_json::Map::new();
+    fields.insert("live_matches".into(), total(live).into());
+    fields.insert("rank".into(), total(above).saturating_add(1).into());
+    Ok(fields)
 }
 
 /// The match, when visible to `caller` (DOMAIN.md §4.1); invisible is `NotFound`. Confirmed

@@ -16,7 +16,7 @@ use crate::services::{or_not_found, total};
 use crate::views::notifications as views;
 
 fn user_id(user: &AuthUser) -> UserId {
-    UserId(user.user.id)
+    user.user_id
 }
 
 /// One page of the caller's notifications, newest first, with the unread count.

@@ -80,7 +80,7 @@ pub async fn create_player(
                 nickname: &new.nickname,
                 playing_style: new.playing_style.as_str(),
                 notes: new.notes.as_deref().unwrap_or(""),
-                created_by_user_id: Some(user.user.id),
+                created_by_user_id: Some(user.id()),
                 created_at: now,
                 updated_at: now,
             },
@@ -104,7 +104,7 @@ pub async fn update_player(
         .run(async |conn| players::get_player(conn, id).await)
         .await
         .map_err(or_not_found("player"))?;
-    if row.user_id != Some(user.user.id) && !user.is_admin() {
+    if row.user_id != Some(user.id()) && !user.is_admin() {
         return Err(DomainError::NotProfileOwner.into());
     }
     if changes.as_ref().is_ok_and(|c| c.user_id.is_some()) {

@@ -7,10 +7,12 @@
 
 use chrono::{NaiveDate, NaiveTime, Utc};
 use ttstats_api_types::matches::Match;
+use ttstats_api_types::schedule::YearMonth as CalendarMonth;
 use ttstats_api_types::schedule::{
-    Calendar, CalendarQuery, Conversion, FixtureChanges, NewFixture, ScheduledMatch,
+    CalendarQuery, Conversion, FixtureChanges, NewFixture, ScheduledMatch,
 };
 use ttstats_api_types::{FieldErrors, Page};
+use ttstats_cache::Key;
 use ttstats_domain::calendar::YearMonth;
 use ttstats_domain::championship::Viewer;
 use ttstats_domain::fixture::{self as rules, ConversionOptions};
@@ -24,6 +26,7 @@ use ttstats_persistence::queries::calendar as calendar_query;
 use ttstats_persistence::{Conn, Db, DbError, matches};
 
 use crate::auth::AuthUser;
+use crate::cached::to_bytes;
 use crate::error::ApiError;
 use crate::services::invalidate;
 use crate::state::AppState;
@@ -106,7 +109,7 @@ pub async fn schedule_match(
         notes: new.notes.clone().unwrap_or_default(),
         side1: new.side1.clone(),
         side2: new.side2.clone(),
-        created_by_user_id: Some(user.user.id),
+        created_by_user_id: Some(user.id()),
     };
     let scheduled = db
         .transaction(async |conn| {
@@ -208,7 +211,7 @@ pub async fn convert_scheduled(
             .iter()
             .map(|g| (g.score, g.duration_minutes.map(i32::from)))
             .collect(),
-        created_by_user_id: Some(user.user.id),
+        created_by_user_id: Some(user.id()),
     };
     let now = Utc::now();
     let (played, outcome) = db
@@ -230,24 +233,37 @@ pub async fn convert_scheduled(
     Ok(played)
 }
 
-/// The caller's calendar month (`year`, `month`, default: this month) with the upcoming
-/// fixtures.
-pub async fn calendar(
-    db: &Db,
+/// The month a calendar query asks for (this month by default) and its cache key: the
+/// viewer's player, year and month (family `calendar_month`, tags `fixtures:{player}` and
+/// `club`). Admins see every fixture, so their months are never cached (DOMAIN.md §5).
+pub fn calendar_month(
     user: &AuthUser,
     query: &CalendarQuery,
-) -> Result<Calendar, ApiError> {
+) -> Result<(Key, CalendarMonth), ApiError> {
+    let asked = query.to_month(Utc::now().date_naive())?;
+    let key = Key::CalendarMonth {
+        viewer: user.player_id(),
+        year: asked.year,
+        month: asked.month,
+    };
+    Ok((key, asked))
+}
+
+/// A calendar month as `user` sees it, serialized: the weeks with the viewer's fixtures and
+/// matches, and the upcoming fixtures. Every per-viewer flag in it depends only on the
+/// viewer's player and role, which the key (and the admin bypass) cover.
+pub async fn calendar(db: &Db, user: &AuthUser, asked: CalendarMonth) -> Result<Vec<u8>, ApiError> {
     let now = Utc::now();
-    let asked = query.to_month(now.date_naive())?;
     let month = YearMonth::new(i64::from(asked.year), i64::from(asked.month))?;
     let viewer = viewer_of(user);
-    Ok(db
+    let calendar = db
         .run(async |conn| {
             let view = calendar_query::calendar_month(conn, viewer, month, now).await?;
             let related = fixtures::load_related(conn, &view.fixtures, &view.matches).await?;
             views::calendar_view(&view, &related, viewer)
         })
-        .await?)
+        .await?;
+    to_bytes(&calendar)
 }
 
 fn viewer_of(user: &AuthUser) -> Viewer {

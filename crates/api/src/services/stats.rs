@@ -7,7 +7,7 @@ use chrono::Utc;
 use ttstats_api_types::Page;
 use ttstats_api_types::players::{Achievements, HistoryItem, Player, PlayerStats};
 use ttstats_api_types::stats::{HeadToHead, PairStats};
-use ttstats_cache::Key;
+use ttstats_cache::{Cache, Key};
 use ttstats_domain::head_to_head::win_probability;
 use ttstats_domain::leaderboard::{LeaderboardFilter, Period};
 use ttstats_domain::player_stats::PageRequest;
@@ -130,16 +130,36 @@ pub async fn player_history_bytes(
 
 /// The two players of a head-to-head or pair query with their current ratings: `not_found`
 /// for an unknown one, then `players_not_distinct` for the same one twice (DOMAIN.md §6 order).
-pub async fn two_players(db: &Db, a: i64, b: i64) -> Result<(Player, Player), ApiError> {
-    let (a, b) = (PlayerId(a), PlayerId(b));
-    let found = db.run(async |conn| player_map(conn, &[a, b]).await).await?;
-    let (Some(first), Some(second)) = (found.get(&a), found.get(&b)) else {
-        return Err(ApiError::not_found("player"));
-    };
+///
+/// Both come from the cache (family `player`, tag `player:{p}`: every write that changes a
+/// player's rating, name or verification bumps it), so a cache hit reads no database.
+pub async fn two_players(
+    cache: &Cache,
+    db: &Db,
+    a: i64,
+    b: i64,
+) -> Result<(Player, Player), ApiError> {
+    let first = player(cache, db, PlayerId(a)).await?;
+    let second = player(cache, db, PlayerId(b)).await?;
     if a == b {
         return Err(DomainError::PlayersNotDistinct.into());
     }
-    Ok((first.clone(), second.clone()))
+    Ok((first, second))
+}
+
+/// One player as the API shows it now, through the cache (family `player`); `not_found` for
+/// an unknown id (never cached).
+pub async fn player(cache: &Cache, db: &Db, id: PlayerId) -> Result<Player, ApiError> {
+    let cached = cache
+        .get_or_compute(&Key::Player(id), || async {
+            let found = db.run(async |conn| player_map(conn, &[id]).await).await?;
+            let player = found
+                .get(&id)
+                .ok_or_else(|| ApiError::not_found("player"))?;
+            to_bytes(player)
+        })
+        .await?;
+    serde_json::from_slice(&cached.bytes).map_err(|e| ApiError::Internal(e.into()))
 }
 
 /// The match-based part of the head-to-head of `a` against `b`: everything but

@@ -128,6 +128,12 @@ enum Read {
     BobsStats,
     /// `/leaderboard?limit=0`.
     Leaderboard,
+    /// `/me/badges` as bob.
+    BobsBadges,
+    /// `/me/badges` as alice.
+    AlicesBadges,
+    /// `/calendar` (this month) as bob.
+    BobsCalendar,
 }
 
 struct Case {
@@ -142,6 +148,14 @@ fn waiting(body: &Value, id: i64) -> bool {
     body["waiting_on_you"]["items"]
         .as_array()
         .is_some_and(|items| items.iter().any(|i| i["match_id"] == id))
+}
+
+fn pending_badge(body: &Value, n: u64) -> bool {
+    body["pending_confirmations"].as_u64() == Some(n)
+}
+
+fn upcoming(body: &Value, id: i64) -> Option<&Value> {
+    body["upcoming"].as_array()?.iter().find(|f| f["id"] == id)
 }
 
 fn fixture(body: &Value, id: i64) -> Option<&Value> {
@@ -237,6 +251,70 @@ const CASES: &[Case] = &[
         read: Read::AlicesStats,
         fresh: |_, _, body| body["rating"] == 1777,
     },
+    // The pending badge (family `pending`).
+    Case {
+        write: Write::AddGame,
+        read: Read::BobsBadges,
+        fresh: |_, _, body| pending_badge(body, 1),
+    },
+    Case {
+        write: Write::EditGame,
+        read: Read::BobsBadges,
+        fresh: |_, _, body| pending_badge(body, 0),
+    },
+    Case {
+        write: Write::DeleteGame,
+        read: Read::BobsBadges,
+        fresh: |_, _, body| pending_badge(body, 0),
+    },
+    Case {
+        write: Write::Confirm,
+        read: Read::AlicesBadges,
+        fresh: |_, _, body| pending_badge(body, 0),
+    },
+    Case {
+        write: Write::LastConfirm,
+        read: Read::BobsBadges,
+        fresh: |_, _, body| pending_badge(body, 0),
+    },
+    Case {
+        write: Write::DeletePendingMatch,
+        read: Read::BobsBadges,
+        fresh: |_, _, body| pending_badge(body, 0),
+    },
+    Case {
+        write: Write::UnverifyPlayer,
+        read: Read::BobsBadges,
+        fresh: |_, _, body| pending_badge(body, 0),
+    },
+    // The calendar month (family `calendar_month`): its upcoming fixtures.
+    Case {
+        write: Write::ScheduleFixture,
+        read: Read::BobsCalendar,
+        fresh: |_, _, body| body["upcoming"].as_array().is_some_and(|f| f.len() == 1),
+    },
+    Case {
+        write: Write::EditFixture,
+        read: Read::BobsCalendar,
+        fresh: |_, id, body| upcoming(body, id).is_some_and(|f| f["scheduled_time"] == "19:30:00"),
+    },
+    Case {
+        write: Write::DeleteFixture,
+        read: Read::BobsCalendar,
+        fresh: |_, id, body| upcoming(body, id).is_none(),
+    },
+    Case {
+        write: Write::ConvertFixture,
+        read: Read::BobsCalendar,
+        fresh: |_, id, body| upcoming(body, id).is_none(),
+    },
+    Case {
+        write: Write::RenamePlayer,
+        read: Read::BobsCalendar,
+        fresh: |cast, _, body| {
+            body["upcoming"][0]["side1"][0]["name"] == format!("{}renamed", cast.prefix)
+        },
+    },
 ];
 
 /// Brings the database to the state before the write; returns the id the write acts on.
@@ -252,7 +330,10 @@ async fn prepare(app: &TestApp, cast: &Cast, write: Write) -> i64 {
             confirm(app, id, &alice.token).await;
             id
         }
-        Write::DeleteConfirmedMatch | Write::RenamePlayer => {
+        Write::DeleteConfirmedMatch => record(app, cast, carol.id, &WIN_3_0).await,
+        Write::RenamePlayer => {
+            // A fixture too, for the calendar's upcoming fixtures to show alice's name.
+            schedule(app, cast).await;
             record(app, cast, carol.id, &WIN_3_0).await
         }
         Write::RecalculateElo => {
@@ -417,6 +498,12 @@ async fn read(app: &TestApp, cast: &Cast, read: Read) -> Reply {
                 .await
         }
         Read::Leaderboard => app.get_as("/api/v1/leaderboard?limit=0", None).await,
+        Read::BobsBadges => app.get_as("/api/v1/me/badges", Some(&cast.bob.token)).await,
+        Read::AlicesBadges => {
+            app.get_as("/api/v1/me/badges", Some(&cast.alice.token))
+                .await
+        }
+        Read::BobsCalendar => app.get_as("/api/v1/calendar", Some(&cast.bob.token)).await,
     }
 }
 
@@ -456,6 +543,144 @@ crate::api_test!(
                 after.body
             );
         }
+    }
+);
+
+crate::api_test!(
+    an_l1_hit_of_head_to_head_pairs_dashboard_or_badges_reads_no_database,
+    with | s | use_test_redis(s),
+    |app| async move {
+        let (admin, _) = app.user("root", true, true).await;
+        let cast = Cast::new(&app, "h", &admin).await;
+        let id = record(&app, &cast, cast.bob.id, &WIN_3_0).await;
+        confirm(&app, id, &cast.alice.token).await;
+        confirm(&app, id, &cast.bob.token).await;
+        record(&app, &cast, cast.bob.id, &WIN_3_0).await; // pending: a badge of 1 for bob
+        let (alice, bob) = (cast.alice.id, cast.bob.id);
+        let h2h = format!("/api/v1/head-to-head?player1={alice}&player2={bob}");
+        let pairs = format!("/api/v1/pairs?player1={bob}&player2={alice}");
+        let reads: [(&str, Option<&str>, u64); 6] = [
+            (&h2h, None, 0),
+            (&h2h, Some(&cast.bob.token), 0),
+            (&pairs, None, 0),
+            ("/api/v1/dashboard", Some(&cast.bob.token), 0),
+            ("/api/v1/dashboard", None, 0),
+            // Live matches are never cached (DOMAIN.md §5): one statement counts them and
+            // the players rated above.
+            ("/api/v1/me/badges", Some(&cast.bob.token), 1),
+        ];
+        for (path, token, queries) in reads {
+            let first = app.get_as(path, token).await;
+            assert_eq!(first.status, 200, "{path}: {}", first.body);
+            let before = app.state.db.checkouts();
+            let hit = app.get_as(path, token).await;
+            assert_eq!(x_cache(&hit), "HIT-L1", "{path}");
+            assert_eq!(hit.body, first.body, "{path}");
+            assert_eq!(
+                app.state.db.checkouts() - before,
+                queries,
+                "{path} (signed in: {}) used the database on a hit",
+                token.is_some()
+            );
+        }
+
+        let badges = app.get_as("/api/v1/me/badges", Some(&cast.bob.token)).await;
+        assert_eq!(
+            badges.body,
+            json!({"pending_confirmations": 1, "live_matches": 0, "rank": 4}),
+            "bob lost to alice: she, root and carol (both unrated) are above him"
+        );
+        let probability = app.get_as(&h2h, None).await.body["player1_win_probability"].clone();
+        assert!(
+            probability.as_f64().is_some_and(|p| p > 0.5),
+            "{probability}"
+        );
+    }
+);
+
+crate::api_test!(
+    head_to_head_of_unknown_or_equal_players_is_refused_even_when_cached,
+    with | s | use_test_redis(s),
+    |app| async move {
+        let (admin, _) = app.user("root", true, true).await;
+        let cast = Cast::new(&app, "u", &admin).await;
+        let alice = cast.alice.id;
+        let known = format!(
+            "/api/v1/head-to-head?player1={alice}&player2={}",
+            cast.bob.id
+        );
+        assert_eq!(app.get_as(&known, None).await.status, 200);
+        for _ in 0..2 {
+            let unknown = app
+                .get_as(
+                    &format!("/api/v1/head-to-head?player1={alice}&player2=999999"),
+                    None,
+                )
+                .await;
+            assert_eq!((unknown.status, unknown.code()), (404, "not_found"));
+            let same = app
+                .get_as(
+                    &format!("/api/v1/head-to-head?player1={alice}&player2={alice}"),
+                    None,
+                )
+                .await;
+            assert_eq!((same.status, same.code()), (422, "players_not_distinct"));
+        }
+    }
+);
+
+crate::api_test!(
+    a_deactivated_user_is_refused_at_once_after_a_cached_hit_on_every_instance,
+    with | s | use_test_redis(s),
+    |a| async move {
+        let (admin, _) = a.user("root", true, true).await;
+        let cast = Cast::new(&a, "d", &admin).await;
+        let second = if a.state.settings.redis_url.is_some() {
+            Some(a.second_instance().await)
+        } else {
+            None
+        };
+        let instances: Vec<&TestApp> = std::iter::once(&a).chain(second.as_ref()).collect();
+        for app in &instances {
+            for _ in 0..2 {
+                let ok = app.get_as("/api/v1/me/badges", Some(&cast.bob.token)).await;
+                assert_eq!(ok.status, 200, "{}", ok.body);
+            }
+        }
+        let user_of = async |token: &str| {
+            let me = a.get_as("/api/v1/me", Some(token)).await;
+            me.body["user"]["id"].as_i64().unwrap()
+        };
+        let patch = async |user: i64, body: Value| {
+            let path = format!("/api/v1/admin/users/{user}");
+            let reply = a.patch_as(&path, Some(&admin), &body).await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+        };
+        patch(user_of(&cast.bob.token).await, json!({"active": false})).await;
+
+        let refused = a.get_as("/api/v1/me/badges", Some(&cast.bob.token)).await;
+        assert_eq!((refused.status, refused.code()), (401, "invalid_token"));
+        if let Some(b) = &second {
+            let seen = eventually(
+                async || b.get_as("/api/v1/me/badges", Some(&cast.bob.token)).await,
+                |v| v["code"] == "invalid_token",
+            )
+            .await;
+            assert_eq!(
+                seen.status, 401,
+                "instance B still lets bob in: {}",
+                seen.body
+            );
+        }
+        // Others are unaffected, and an admin demoted is no admin on the next request.
+        let alice = a.get_as("/api/v1/me/badges", Some(&cast.alice.token)).await;
+        assert_eq!(alice.status, 200);
+        let (other_admin, _) = a.user("deputy", true, true).await;
+        let stats = "/api/v1/admin/cache/stats";
+        assert_eq!(a.get_as(stats, Some(&other_admin)).await.status, 200);
+        patch(user_of(&other_admin).await, json!({"is_admin": false})).await;
+        let demoted = a.get_as(stats, Some(&other_admin)).await;
+        assert_eq!((demoted.status, demoted.code()), (403, "admin_required"));
     }
 );
 
