@@ -78,7 +78,7 @@ async fn update_user(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
     let updated =
-        admin_users::update_user(&state.db, UserId(id.into_inner()), &body, Utc::now()).await?;
+        admin_users::update_user(&state, UserId(id.into_inner()), &body, Utc::now()).await?;
     if updated.verification_changed {
         invalidate::verification_changed(&state.cache).await;
     }

@@ -677,6 +677,14 @@ crate::api_test!(
             m["viewer"]["can_confirm"], true,
             "bob has not confirmed yet"
         );
+        for player in [&alice, &bob] {
+            let inbox = get(&app, Some(&player.token), "/api/v1/notifications").await;
+            assert_eq!(inbox.body["items"][0]["kind"], "match_confirmation");
+            assert_eq!(
+                inbox.body["items"][0]["match_id"], match_id,
+                "the converted match asks both players to confirm (DOMAIN.md §3.5)"
+            );
+        }
 
         let linked = get(
             &app,
