@@ -622,3 +622,80 @@ api_test!(
         assert_eq!(pair.status, 200, "{}", pair.body);
     }
 );
+
+/// The titles of the caller's `championship` notifications, newest first.
+async fn championship_notices(app: &TestApp, token: &str) -> Vec<String> {
+    let inbox = get(app, "/api/v1/notifications", token).await;
+    assert_eq!(inbox.status, 200, "{}", inbox.body);
+    inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "championship")
+        .map(|n| n["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+api_test!(
+    the_last_confirmed_fixture_completes_the_championship_with_its_winner_and_tells_the_entrants,
+    |app| async move {
+        let (alice, bob) = (member(&app, "alice").await, member(&app, "bob").await);
+        let mut league = private_league(&[&[alice.player], &[bob.player]]);
+        league["home_and_away"] = json!(false);
+        let id = create(&app, &alice.token, &league).await;
+        let path = format!("/api/v1/championships/{id}");
+        let schedule_out = vec!["Winter League: the schedule is out".to_owned()];
+        for token in [&alice.token, &bob.token] {
+            assert_eq!(championship_notices(&app, token).await, schedule_out);
+        }
+        let body = get(&app, &path, &bob.token).await.body;
+        let fixtures = body["fixtures"].as_array().unwrap();
+        assert_eq!(fixtures.len(), 1, "two entries play once");
+        let fixture = fixtures[0]["id"].as_i64().unwrap();
+
+        let played = post(
+            &app,
+            &format!("/api/v1/scheduled-matches/{fixture}/convert"),
+            &bob.token,
+            Some(&json!({"played_at": Utc::now(), "games": [
+                {"side1_points": 11, "side2_points": 5},
+                {"side1_points": 11, "side2_points": 7},
+                {"side1_points": 11, "side2_points": 9}
+            ]})),
+        )
+        .await;
+        assert_eq!(played.status, 201, "{}", played.body);
+        let match_id = played.body["id"].as_i64().unwrap();
+        let winner = if played.body["side1"][0]["id"] == alice.player.0 {
+            &alice
+        } else {
+            &bob
+        };
+        let confirm = format!("/api/v1/matches/{match_id}/confirm");
+        assert_eq!(post(&app, &confirm, &alice.token, None).await.status, 200);
+        let pending = get(&app, &path, &alice.token).await.body;
+        assert_eq!(
+            pending["status"], "in_progress",
+            "one confirmation is not enough"
+        );
+        assert_eq!(post(&app, &confirm, &bob.token, None).await.status, 200);
+
+        let done = get(&app, &path, &alice.token).await.body;
+        assert_eq!(done["status"], "completed");
+        assert_eq!(done["champion_entry_id"], entry_of(&done, winner.player));
+        assert_eq!(
+            done["standings"][0]["entry_id"],
+            entry_of(&done, winner.player)
+        );
+        assert_eq!(done["standings"][0]["points"], 3);
+        for token in [&alice.token, &bob.token] {
+            assert_eq!(
+                championship_notices(&app, token).await,
+                vec![
+                    "Winter League is complete".to_owned(),
+                    schedule_out[0].clone()
+                ]
+            );
+        }
+    }
+);
