@@ -6,9 +6,6 @@ use serde_json::{Value, json};
 use ttstats_domain::scoring::GameScore;
 use ttstats_domain::{BestOf, MatchKind, MatchType, PlayerId};
 use ttstats_persistence::match_writes::{self, NewMatchInput};
-use ttstats_persistence::players::{self, NewPlayer};
-use ttstats_persistence::to_db;
-use ttstats_persistence::users::{self, NewUser};
 
 use crate::api_test;
 use crate::helpers::{Reply, TestApp};
@@ -19,89 +16,23 @@ struct Member {
     player: PlayerId,
 }
 
-/// Inserts a verified user with a player (until the auth endpoints exist) and signs them in.
+/// A verified user with a player, signed in.
 async fn member(app: &TestApp, name: &str) -> Member {
-    let now = Utc::now();
-    let (user, player) = app
-        .state
-        .db
-        .transaction(async |conn| {
-            let email = format!("{name}@example.test");
-            let user = users::insert_user(conn, &new_user(name, &email, false)).await?;
-            let player = players::insert_player(
-                conn,
-                &NewPlayer {
-                    user_id: Some(user.0),
-                    name,
-                    nickname: "",
-                    playing_style: "normal",
-                    notes: "",
-                    created_by_user_id: None,
-                    created_at: to_db(now),
-                    updated_at: to_db(now),
-                },
-            )
-            .await?;
-            Ok((user, player))
-        })
-        .await
-        .unwrap();
+    let (token, player) = app.user(name, true, false).await;
     Member {
-        token: app.state.jwt.issue(user.0, now).unwrap(),
-        player,
+        token,
+        player: PlayerId(player),
     }
 }
 
 /// A signed-in user without a player (`admin` as asked).
 async fn playerless(app: &TestApp, name: &str, admin: bool) -> String {
-    let user = app
-        .state
-        .db
-        .transaction(async |conn| {
-            let email = format!("{name}@example.test");
-            users::insert_user(conn, &new_user(name, &email, admin)).await
-        })
-        .await
-        .unwrap();
-    app.state.jwt.issue(user.0, Utc::now()).unwrap()
-}
-
-fn new_user<'a>(name: &'a str, email: &'a str, admin: bool) -> NewUser<'a> {
-    let now = to_db(Utc::now());
-    NewUser {
-        username: name,
-        email,
-        password_hash: "x",
-        is_admin: admin,
-        is_active: true,
-        email_verified_at: Some(now),
-        created_at: now,
-    }
+    app.user_without_player(name, admin).await.0
 }
 
 /// A guest player.
 async fn guest(app: &TestApp, name: &str) -> PlayerId {
-    let now = to_db(Utc::now());
-    app.state
-        .db
-        .transaction(async |conn| {
-            players::insert_player(
-                conn,
-                &NewPlayer {
-                    user_id: None,
-                    name,
-                    nickname: "",
-                    playing_style: "normal",
-                    notes: "",
-                    created_by_user_id: None,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-            .await
-        })
-        .await
-        .unwrap()
+    PlayerId(app.guest(name).await)
 }
 
 /// Records a championship singles match (entries linked from the players) until fixture

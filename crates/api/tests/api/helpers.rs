@@ -270,14 +270,8 @@ impl TestApp {
                 .await?;
                 let player = if with_player {
                     let new = NewPlayer {
-                        user_id: Some(user.0),
-                        name,
-                        nickname: "",
-                        playing_style: "normal",
-                        notes: "",
                         created_by_user_id: Some(user.0),
-                        created_at: now,
-                        updated_at: now,
+                        ..new_player(name, Some(user.0))
                     };
                     Some(players::insert_player(conn, &new).await?.0)
                 } else {
@@ -287,6 +281,16 @@ impl TestApp {
             })
             .await
             .unwrap()
+    }
+
+    /// A guest player (no account); returns its id.
+    pub async fn guest(&self, name: &str) -> i64 {
+        self.state
+            .db
+            .transaction(async |conn| players::insert_player(conn, &new_player(name, None)).await)
+            .await
+            .unwrap()
+            .0
     }
 
     /// Sets a player's rating and experience (as if earlier matches had been rated).
@@ -417,4 +421,19 @@ pub async fn admin_token(app: &TestApp) -> String {
     let reply = app.login("admin", PASSWORD).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// A player row named `name` linked to `user_id`, created now.
+fn new_player(name: &str, user_id: Option<i64>) -> NewPlayer<'_> {
+    let now = to_db(Utc::now());
+    NewPlayer {
+        user_id,
+        name,
+        nickname: "",
+        playing_style: "normal",
+        notes: "",
+        created_by_user_id: None,
+        created_at: now,
+        updated_at: now,
+    }
 }
