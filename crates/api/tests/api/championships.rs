@@ -630,3 +630,26 @@ api_test!(
         }
     }
 );
+
+api_test!(
+    viewing_a_championship_leaves_the_cached_values_in_place,
+    |app| async move {
+        let alice = member(&app, "alice").await;
+        let bob = member(&app, "bob").await;
+        let id = create(
+            &app,
+            &alice.token,
+            &private_league(&[&[alice.player], &[bob.player]]),
+        )
+        .await;
+        let board = || app.get_as("/api/v1/leaderboard", None);
+        assert_eq!(crate::stats::header(&board().await, "x-cache"), "MISS");
+        let seen = get(&app, &format!("/api/v1/championships/{id}"), &bob.token).await;
+        assert_eq!(seen.status, 200, "{}", seen.body);
+        assert_eq!(
+            crate::stats::header(&board().await, "x-cache"),
+            "HIT-L1",
+            "a read invalidates nothing"
+        );
+    }
+);
