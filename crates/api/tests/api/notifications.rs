@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, admin_token};
+use crate::helpers::{TestApp, WIN_3_0, admin_token, games};
 use crate::stats::{confirmed_singles, header};
 
 async fn inbox(app: &TestApp, token: &str) -> Value {
@@ -224,9 +224,7 @@ async fn outbox(app: &TestApp, admin: &str) -> Vec<(String, String, String)> {
 
 /// Records a complete 3-0 singles win of `side1` over `side2` by `token`; returns its id.
 async fn record_win(app: &TestApp, token: &str, side1: &[i64], side2: &[i64]) -> i64 {
-    let games = json!([{"side1_points": 11, "side2_points": 5},
-                       {"side1_points": 11, "side2_points": 7},
-                       {"side1_points": 11, "side2_points": 9}]);
+    let games = games(WIN_3_0);
     let kind = if side1.len() == 2 {
         "doubles"
     } else {
@@ -322,6 +320,38 @@ crate::api_test!(
             kinds(&inbox(&app, &alice).await),
             vec!["match_confirmation"],
             "the players already asked are not asked again"
+        );
+    }
+);
+
+crate::api_test!(
+    an_elo_recalculation_keeps_each_achievement_awarded_once,
+    |app| async move {
+        let (alice, a) = app.user("alice", true, false).await;
+        let (bob, b) = app.user("bob", true, false).await;
+        confirmed_singles(&app, (&alice, a), (&bob, b)).await;
+        let path = format!("/api/v1/players/{a}/achievements");
+        let before = app.get_as(&path, None).await.body["earned"].clone();
+        assert!(
+            before
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["slug"] == "first_blood"),
+            "{before}"
+        );
+        let admin = admin_token(&app).await;
+        for _ in 0..2 {
+            let replay = app
+                .post_as("/api/v1/admin/elo/recalculate", Some(&admin), &json!({}))
+                .await;
+            assert_eq!(replay.status, 200, "{}", replay.body);
+            assert_eq!(replay.body["matches_replayed"], 1);
+        }
+        let after = app.get_as(&path, None).await;
+        assert_eq!(
+            after.body["earned"], before,
+            "the replay awards nothing twice"
         );
     }
 );
