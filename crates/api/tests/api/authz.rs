@@ -82,8 +82,14 @@ const MATRIX: &[(&str, &str, [Expect; 4])] = &[
     ("post", "/api/v1/championships/{id}/regenerate", [UNAUTHENTICATED, NOT_CREATOR, OK, OK]),
     ("post", "/api/v1/championships/{id}/register", [UNAUTHENTICATED, OK, OK, OK]),
     ("post", "/api/v1/championships/{id}/unregister", [UNAUTHENTICATED, OK, OK, OK]),
+    // Notifications: each user reads and sets only their own; another's is invisible, even
+    // to an admin.
+    ("post", "/api/v1/notifications/{id}/read", [UNAUTHENTICATED, INVISIBLE, OK, INVISIBLE]),
+    ("post", "/api/v1/notifications/read-all", [UNAUTHENTICATED, OK, OK, OK]),
+    ("put", "/api/v1/me/notification-preferences", [UNAUTHENTICATED, OK, OK, OK]),
     // Operations: admins only.
     ("post", "/api/v1/admin/cache/clear", [UNAUTHENTICATED, ADMIN_ONLY, ADMIN_ONLY, NO_CONTENT]),
+    ("post", "/api/v1/admin/cache/warm", [UNAUTHENTICATED, ADMIN_ONLY, ADMIN_ONLY, OK]),
     ("post", "/api/v1/admin/elo/recalculate", [UNAUTHENTICATED, ADMIN_ONLY, ADMIN_ONLY, OK]),
     ("patch", "/api/v1/admin/users/{id}", [UNAUTHENTICATED, ADMIN_ONLY, ADMIN_ONLY, OK]),
 ];
@@ -271,7 +277,11 @@ fn fixed_target(w: &World, path: &str, n: usize) -> Option<(String, Value)> {
                    "side1": [w.owner.1], "side2": [w.rival.1]}),
         ),
         "/api/v1/championships" => (path.into(), cup(n)),
-        "/api/v1/admin/cache/clear" | "/api/v1/admin/elo/recalculate" => (path.into(), json!({})),
+        "/api/v1/admin/cache/clear"
+        | "/api/v1/admin/cache/warm"
+        | "/api/v1/admin/elo/recalculate"
+        | "/api/v1/notifications/read-all" => (path.into(), json!({})),
+        "/api/v1/me/notification-preferences" => (path.into(), json!({"match_result": false})),
         "/api/v1/admin/users/{id}" => (
             path.replace("{id}", &w.target_user.to_string()),
             json!({"email_verified": true}),
@@ -363,6 +373,17 @@ async fn prepare(
                 assert_eq!(entered.status, 200, "{}", entered.body);
             }
             (concrete(id), json!({}))
+        }
+        // A match the admin recorded asks the owner to confirm: the owner's newest notification.
+        "/api/v1/notifications/{id}/read" => {
+            a_match(app, w, &w.admin.0, &won, false).await;
+            let inbox = app
+                .get_as("/api/v1/notifications?per_page=1", Some(&w.owner.0))
+                .await;
+            (
+                concrete(inbox.body["items"][0]["id"].as_i64().unwrap()),
+                json!({}),
+            )
         }
         other => panic!("no target for {other}: add it to `prepare`"),
     }
