@@ -66,6 +66,16 @@ crate::api_test!(
         assert_eq!(items[1]["losses"], 1);
         assert_eq!(board.body["total"], 2);
         assert!(board.body["iso_week"]["week"].is_u64());
+        // Two new players (K 48) at 1500: ±24 this week; ties go to the first in table order.
+        assert_eq!(
+            (&items[0]["movement_7d"], &items[1]["movement_7d"]),
+            (&json!(24), &json!(-24))
+        );
+        let mover = &board.body["biggest_mover"];
+        assert_eq!(
+            (&mover["player"]["id"], &mover["movement_7d"]),
+            (&json!(a), &json!(24))
+        );
 
         let singles = app
             .get_as("/api/v1/leaderboard?kind=singles&period=30d", None)
