@@ -205,9 +205,12 @@ await test('record a match, see it pending, confirm it from the other account', 
   await alicePage.getByLabel('Game 4, side 1 points').fill('11');
   await alicePage.getByLabel('Game 4, side 2 points').fill('8');
   await seeText(alicePage, 'Games 3 – 1');
+  // Two new players at 1500 (K 48): the record page projects the Elo change before saving.
+  await seeText(alicePage, 'Elo if confirmed: side 1 +24, side 2 −24. Win probability 50% – 50%.', '.projection');
   await alicePage.getByRole('button', { name: 'Save match' }).click();
   await alicePage.waitForURL(/\/matches\/\d+$/);
   state.matchPath = new URL(alicePage.url()).pathname;
+  await seeText(alicePage, 'Projection now: side 1 +24 (K 48), side 2 −24 (K 48). Your rating: +24.');
   // Every verified player confirms, the one who recorded it too.
   await seeText(alicePage, `Waiting for ${alice.username}, ${bob.username} to confirm`);
   await seeText(alicePage, '1', 'nav .badge');
@@ -246,6 +249,9 @@ await test('the leaderboard filter changes the table and stays in the URL', asyn
   const first = table.locator('tbody tr').first();
   await first.getByText(alice.username).waitFor();
   await table.getByText(bob.username).waitFor();
+  await seeText(page, '7 days', 'table.leaderboard th');
+  await first.getByText('+24').waitFor();
+  await seeText(page, `Biggest mover this week: ${alice.username} +24`);
   await screenshot(page, 'leaderboard');
   await page.getByLabel('Matches').selectOption('singles');
   await page.waitForURL(/kind=singles/);
@@ -450,6 +456,10 @@ await test('the calendar shows the month and a newly scheduled fixture', async (
   await side2.selectOption(await side2.locator('option', { hasText: bob.username }).getAttribute('value'));
   await alicePage.getByRole('button', { name: 'Schedule' }).click();
   await seeText(alicePage, `${next} 18:00 · ${alice.username} vs ${bob.username}`);
+  // Alice won the confirmed matches, so she is the favourite of the fixture.
+  const odds = alicePage.locator('li', { hasText: `${next} 18:00` }).getByText(/win probability (\d+)% – (\d+)%/);
+  const [, p1, p2] = (await odds.first().textContent()).match(/win probability (\d+)% – (\d+)%/);
+  assert.ok(Number(p1) > 50 && Number(p1) + Number(p2) === 100, `odds ${p1}–${p2}`);
   await screenshot(alicePage, 'calendar');
 }, { needs: ['registered'] });
 
@@ -508,6 +518,28 @@ await test('create a championship, register both players, start it and record a 
   await seeText(alicePage, '3-0', 'table.results');
   await seeText(alicePage, 'Ties are broken by game difference');
   await screenshot(alicePage, 'championship');
+
+  // The return fixture is the last one: once confirmed, the championship completes itself.
+  await bobPage.goto(cupPath);
+  await bobPage.locator('.fixtures li', { hasText: 'Round 2' }).getByRole('button', { name: 'Record result' }).click();
+  await bobPage.waitForURL(/\/matches\/\d+$/);
+  for (const [n, a] of [[1, 5], [2, 7], [3, 9]]) {
+    await bobPage.getByLabel('Next game, side 1').fill(String(a));
+    await bobPage.getByLabel('side 2', { exact: true }).fill('11');
+    await bobPage.getByRole('button', { name: 'Add game' }).click();
+    await seeText(bobPage, `0 – ${n}`, '.scoreline');
+  }
+  await bobPage.getByRole('button', { name: 'Confirm result' }).click();
+  await seeText(bobPage, `Waiting for ${alice.username} to confirm`);
+  await alicePage.goto(new URL(bobPage.url()).pathname);
+  await alicePage.getByRole('button', { name: 'Confirm result' }).click();
+  await seeText(alicePage, 'Confirmed on');
+  await alicePage.goto(cupPath);
+  await seeText(alicePage, 'completed');
+  await seeText(alicePage, `Champion: ${alice.username}`, '.notice');
+  await bobPage.goto('/notifications');
+  await seeText(bobPage, `${cup} is complete`);
+  await seeText(bobPage, `${cup}: the schedule is out`);
 }, { needs: ['registered', 'signedIn'] });
 
 await test('on a phone-sized screen the menu folds and nothing overflows', async () => {

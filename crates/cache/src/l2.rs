@@ -417,17 +417,7 @@ impl Redis {
         let mut cursor = 0_u64;
         let mut removed = 0;
         loop {
-            let (next, names): (u64, Vec<String>) = self
-                .timed(
-                    redis::cmd("SCAN")
-                        .arg(cursor)
-                        .arg("MATCH")
-                        .arg(&pattern)
-                        .arg("COUNT")
-                        .arg(1000)
-                        .query_async(&mut *conn),
-                )
-                .await?;
+            let (next, names) = self.scan_page(&mut conn, cursor, &pattern).await?;
             let values: Vec<&String> = names
                 .iter()
                 .filter(|n| !n.starts_with(&gen_prefix))
@@ -449,6 +439,25 @@ impl Redis {
                 return Err(CacheError::Timeout(self.slow_timeout()));
             }
         }
+    }
+
+    /// One SCAN step over the keys matching `pattern`: the next cursor (0 when done) and names.
+    async fn scan_page(
+        &self,
+        conn: &mut Conn<'_>,
+        cursor: u64,
+        pattern: &str,
+    ) -> Result<(u64, Vec<String>), CacheError> {
+        self.timed(
+            redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(pattern)
+                .arg("COUNT")
+                .arg(1000)
+                .query_async(&mut **conn),
+        )
+        .await
     }
 
     /// Operations that walk the keyspace get more time than request-path ones.
@@ -486,17 +495,7 @@ impl Redis {
         let deadline = Instant::now() + self.slow_timeout();
         let mut cursor = 0_u64;
         loop {
-            let (next, names): (u64, Vec<String>) = self
-                .timed(
-                    redis::cmd("SCAN")
-                        .arg(cursor)
-                        .arg("MATCH")
-                        .arg(&pattern)
-                        .arg("COUNT")
-                        .arg(1000)
-                        .query_async(&mut *conn),
-                )
-                .await?;
+            let (next, names) = self.scan_page(&mut conn, cursor, &pattern).await?;
             for name in &names {
                 let rest = name.strip_prefix(&value_prefix).unwrap_or(name);
                 let family = rest.split([':', '@']).next().unwrap_or("");

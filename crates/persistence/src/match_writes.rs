@@ -351,7 +351,9 @@ pub async fn delete_match(
 }
 
 /// After a change of a player's verification or activity, re-evaluates their pending matches:
-/// a side left without verified players auto-confirms (DOMAIN.md §3.5).
+/// a side left without verified players auto-confirms (DOMAIN.md §3.5). An outcome's
+/// `confirmation_requests` names `player` when the change made them a required confirmer who
+/// has not confirmed yet (§3.16: they are asked now).
 pub async fn reevaluate_pending(
     conn: &mut Conn<'_>,
     player: PlayerId,
@@ -370,7 +372,11 @@ pub async fn reevaluate_pending(
     let mut outcomes = Vec::new();
     for id in pending {
         let full = lock_match(conn, MatchId(id), now).await?;
-        outcomes.push(complete(conn, &full, now).await?);
+        let mut outcome = complete(conn, &full, now).await?;
+        // The other awaited confirmers were asked when the match completed; only this
+        // player can have just become a required confirmer.
+        outcome.confirmation_requests.retain(|p| *p == player);
+        outcomes.push(outcome);
     }
     Ok(outcomes)
 }

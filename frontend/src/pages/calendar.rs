@@ -164,6 +164,7 @@ fn Fixture(f: ScheduledMatch, reload: RwSignal<u32>) -> impl IntoView {
         <li>
             {format!("{} {} · {}", f.scheduled_date, f.scheduled_time.format("%H:%M"), sides(&f))}
             {f.championship_name.clone().map(|c| format!(" · {c}"))}
+            {f.win_probability.map(|p| format!(" · win probability {}% – {}%", p.side1, p.side2))}
             " "
             {match f.match_id {
                 Some(m) => view! { <A href=format!("/matches/{m}")>"Match"</A> }.into_any(),

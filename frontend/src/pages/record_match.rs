@@ -7,11 +7,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use ttstats_api_types::matches::{CreateMatchRequest, GameInput, NewMatch};
 use ttstats_api_types::players::{CreatePlayerRequest, NewPlayer, Player};
+use ttstats_domain::PlayerId;
+use ttstats_domain::elo::{self, MemberRating};
 
 use crate::api::{self, ApiError};
 use crate::components::player_select::PlayerSelect;
 use crate::components::problem_view::{ErrorNotice, FieldMessages, FormError};
-use crate::format::{local_time, parse_i64};
+use crate::format::{self, local_time, parse_i64};
 use crate::state::use_session;
 
 const FIELDS: &[&str] = &[
@@ -403,6 +405,14 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
                         format!("Games {a} – {b} (first to {needed})")
                     }}
                 </p>
+                <p class="muted projection" aria-live="polite">
+                    {move || {
+                        let d = draft.get();
+                        NewMatch::try_from(&d.request)
+                            .ok()
+                            .and_then(|m| projection_text(&m, &players.get()))
+                    }}
+                </p>
             </fieldset>
             <div class="field">
                 <label for="m-notes">"Notes"</label>
@@ -414,4 +424,36 @@ fn MatchForm(players: Signal<Vec<Player>>) -> impl IntoView {
             </button>
         </form>
     }
+}
+
+/// The Elo projection of a valid draft on the players' current ratings, with the same domain
+/// functions the match page's projection uses (DOMAIN.md §3.6): each side's change once a side
+/// has won, and the win probability. `None` while a player is unknown.
+fn projection_text(m: &NewMatch, players: &[Player]) -> Option<String> {
+    let side = |ids: &[PlayerId]| {
+        ids.iter()
+            .map(|id| {
+                players.iter().find(|p| p.id == id.0).map(|p| MemberRating {
+                    player: *id,
+                    rating: p.rating,
+                    rated_matches: p.rated_matches,
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+    };
+    let (side1, side2) = (side(&m.side1)?, side(&m.side2)?);
+    let ratings = |s: &[MemberRating]| s.iter().map(|r| r.rating).collect::<Vec<_>>();
+    let odds = elo::win_probability(&ratings(&side1), &ratings(&side2));
+    let odds = format!("Win probability {}% – {}%.", odds.side1, odds.side2);
+    Some(match m.tally.winner {
+        Some(winner) => {
+            let p = elo::projection(m.match_type, m.best_of, &side1, &side2, Some(winner));
+            format!(
+                "Elo if confirmed: side 1 {}, side 2 {}. {odds}",
+                format::signed(p.side1.change),
+                format::signed(p.side2.change)
+            )
+        }
+        None => odds,
+    })
 }

@@ -78,7 +78,7 @@ async fn update_user(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
     let id = UserId(id.into_inner());
-    let updated = admin_users::update_user(&state.db, id, &body, Utc::now()).await?;
+    let updated = admin_users::update_user(&state, id, &body, Utc::now()).await?;
     invalidate::account_changed(&state.cache, id).await;
     if updated.verification_changed {
         invalidate::verification_changed(&state.cache).await;

@@ -113,7 +113,6 @@ async fn get_championship(
     id: web::Path<i64>,
 ) -> Result<web::Json<Championship>, ApiError> {
     let shown = championships::get_championship(&state.db, &user, ChampionshipId(*id)).await?;
-    invalidate::championship_changed(&state.cache).await;
     Ok(web::Json(shown))
 }
 

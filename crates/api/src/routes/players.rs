@@ -126,7 +126,7 @@ async fn update_player(
     body: web::Json<UpdatePlayerRequest>,
 ) -> Result<web::Json<Player>, ApiError> {
     let changes = PlayerChanges::try_from(&*body);
-    let updated = players::update_player(&state.db, &user, PlayerId(*id), changes).await?;
+    let updated = players::update_player(&state, &user, PlayerId(*id), changes).await?;
     invalidate::player_renamed(&state.cache).await;
     Ok(web::Json(updated))
 }

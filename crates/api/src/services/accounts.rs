@@ -22,6 +22,7 @@ use crate::auth::{self, ACCESS_TOKEN_SECONDS, AuthUser, JwtKeys, REFRESH_TOKEN_D
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::ratelimit::RateKey;
+use crate::services::matches::ask_all_to_confirm;
 use crate::state::AppState;
 
 /// The outbox `kind` of verification e-mails.
@@ -158,6 +159,7 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<Verification,
             users::mark_verified(conn, user.user_id(), now).await?;
             tokens::delete_verification_token(conn, user.user_id()).await?;
             let outcomes = reevaluate_player_of(conn, &user, now).await?;
+            ask_all_to_confirm(conn, state, &outcomes, now).await?;
             let user = users::get_user(conn, user.user_id()).await?;
             let refresh = if user.is_active {
                 Some(open_session(conn, &user, now).await?)

@@ -13,6 +13,8 @@ use ttstats_persistence::{players, tokens};
 
 use crate::error::ApiError;
 use crate::services::accounts::reevaluate_player_of;
+use crate::services::matches::ask_all_to_confirm;
+use crate::state::AppState;
 
 /// An account with its player's id.
 #[derive(Debug, Clone)]
@@ -55,12 +57,13 @@ pub async fn list_users(db: &Db, page: PageRequest) -> Result<(Vec<Account>, u32
 /// change of whether its player counts as verified (verified e-mail and active) re-evaluates
 /// the player's pending matches in the same transaction (DOMAIN.md §3.5).
 pub async fn update_user(
-    db: &Db,
+    state: &AppState,
     id: UserId,
     request: &UpdateUserRequest,
     now: DateTime<Utc>,
 ) -> Result<UpdatedAccount, ApiError> {
-    let updated = db
+    let updated = state
+        .db
         .transaction(async |conn| {
             let before = users::get_user(conn, id).await?;
             let changes = UserChanges {
@@ -92,6 +95,7 @@ pub async fn update_user(
             } else {
                 Vec::new()
             };
+            ask_all_to_confirm(conn, state, &outcomes, now).await?;
             let player_id = players::find_player_of_user(conn, user.id)
                 .await?
                 .map(|p| p.id);

@@ -15,12 +15,12 @@ use ttstats_domain::live::Outcome;
 use ttstats_domain::{DomainError, MatchId};
 use ttstats_persistence::live_writes::{self, LiveAction};
 use ttstats_persistence::matches::{self, MatchFull};
-use ttstats_persistence::notifications;
 use ttstats_persistence::{Db, DbError};
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::services::invalidate;
+use crate::services::matches::ask_to_confirm;
 use crate::state::AppState;
 use crate::views::live::live_state;
 
@@ -61,14 +61,7 @@ pub async fn act(
     let write = db
         .transaction(async |conn| {
             let write = live_writes::apply_live_action(conn, id, action, now).await?;
-            notifications::notify_confirmation_requests(
-                conn,
-                id,
-                &write.written.confirmation_requests,
-                &state.settings.public_url,
-                now,
-            )
-            .await?;
+            ask_to_confirm(conn, state, &write.written, now).await?;
             Ok(write)
         })
         .await

@@ -434,6 +434,19 @@ pub(crate) async fn ask_to_confirm(
     }
 }
 
+/// [`ask_to_confirm`] for each write of a re-evaluation or conversion.
+pub(crate) async fn ask_all_to_confirm(
+    conn: &mut Conn<'_>,
+    state: &AppState,
+    outcomes: &[WriteOutcome],
+    now: chrono::DateTime<Utc>,
+) -> Result<(), DbError> {
+    for outcome in outcomes {
+        ask_to_confirm(conn, state, outcome, now).await?;
+    }
+    Ok(())
+}
+
 /// A location reference must exist (`invalid_choice` on `location`).
 async fn check_location(conn: &mut Conn<'_>, location: Option<i64>) -> Result<(), DbError> {
     match location {

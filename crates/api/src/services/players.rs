@@ -11,7 +11,9 @@ use ttstats_persistence::{Conn, Db, DbError, match_writes, ratings, to_db, users
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::services::matches::ask_all_to_confirm;
 use crate::services::{or_not_found, total};
+use crate::state::AppState;
 use crate::views::{elo_history_item, player_view};
 
 /// A page of players whose name or nickname contains `search`, by name.
@@ -95,11 +97,12 @@ pub async fn create_player(
 /// Edits a player: its linked user or an admin (`not_profile_owner`); only an admin links or
 /// unlinks a user (`admin_required`, `player_already_linked`, `user_already_has_player`).
 pub async fn update_player(
-    db: &Db,
+    state: &AppState,
     user: &AuthUser,
     id: PlayerId,
     changes: Result<PlayerChanges, FieldErrors>,
 ) -> Result<Player, ApiError> {
+    let db = &state.db;
     let row = db
         .run(async |conn| players::get_player(conn, id).await)
         .await
@@ -133,7 +136,8 @@ pub async fn update_player(
         if changes.user_id.is_some() {
             // The player's verification follows its user: pending matches are re-evaluated
             // (DOMAIN.md §3.5; a side left without verified players auto-confirms).
-            match_writes::reevaluate_pending(conn, id, now).await?;
+            let outcomes = match_writes::reevaluate_pending(conn, id, now).await?;
+            ask_all_to_confirm(conn, state, &outcomes, now).await?;
         }
         load_view(conn, id).await
     })

@@ -29,6 +29,7 @@ use crate::auth::AuthUser;
 use crate::cached::to_bytes;
 use crate::error::ApiError;
 use crate::services::invalidate;
+use crate::services::matches::ask_to_confirm;
 use crate::state::AppState;
 use crate::views::schedule as views;
 
@@ -217,6 +218,7 @@ pub async fn convert_scheduled(
     let (played, outcome) = db
         .transaction(async |conn| {
             let converted = fixtures::convert_fixture(conn, id, &input, now).await?;
+            ask_to_confirm(conn, state, &converted.outcome, now).await?;
             let full = matches::load_match(conn, converted.match_id).await?;
             let related = fixtures::load_related(conn, &[], std::slice::from_ref(&full)).await?;
             Ok((

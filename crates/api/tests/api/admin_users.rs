@@ -18,7 +18,7 @@ async fn patch_user(app: &TestApp, token: Option<&str>, id: i64, body: serde_jso
     .await
 }
 
-async fn user_id(app: &TestApp, token: &str) -> i64 {
+pub(crate) async fn user_id(app: &TestApp, token: &str) -> i64 {
     app.get_as("/api/v1/me", Some(token)).await.body["user"]["id"]
         .as_i64()
         .unwrap()

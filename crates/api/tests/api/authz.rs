@@ -82,7 +82,8 @@ const MATRIX: &[(&str, &str, [Expect; 4])] = &[
     ("post", "/api/v1/championships/{id}/regenerate", [UNAUTHENTICATED, NOT_CREATOR, OK, OK]),
     ("post", "/api/v1/championships/{id}/register", [UNAUTHENTICATED, OK, OK, OK]),
     ("post", "/api/v1/championships/{id}/unregister", [UNAUTHENTICATED, OK, OK, OK]),
-    // Notifications: each user's own; another user's is invisible, also to an admin.
+    // Notifications: each user reads and sets only their own; another's is invisible, even
+    // to an admin.
     ("post", "/api/v1/notifications/{id}/read", [UNAUTHENTICATED, INVISIBLE, OK, INVISIBLE]),
     ("post", "/api/v1/notifications/read-all", [UNAUTHENTICATED, OK, OK, OK]),
     ("put", "/api/v1/me/notification-preferences", [UNAUTHENTICATED, OK, OK, OK]),
@@ -280,11 +281,7 @@ fn fixed_target(w: &World, path: &str, n: usize) -> Option<(String, Value)> {
         | "/api/v1/admin/cache/warm"
         | "/api/v1/admin/elo/recalculate"
         | "/api/v1/notifications/read-all" => (path.into(), json!({})),
-        "/api/v1/me/notification-preferences" => (
-            path.into(),
-            json!({"match_confirmation": true, "match_result": n.is_multiple_of(2), "scheduled_match": true,
-                   "championship": true, "leaderboard_overtake": false}),
-        ),
+        "/api/v1/me/notification-preferences" => (path.into(), json!({"match_result": false})),
         "/api/v1/admin/users/{id}" => (
             path.replace("{id}", &w.target_user.to_string()),
             json!({"email_verified": true}),
@@ -377,13 +374,16 @@ async fn prepare(
             }
             (concrete(id), json!({}))
         }
-        // The rival records a match with the owner, which asks the owner to confirm it.
+        // A match the admin recorded asks the owner to confirm: the owner's newest notification.
         "/api/v1/notifications/{id}/read" => {
-            a_match(app, w, &w.rival.0, &won, false).await;
-            let inbox = app.get_as("/api/v1/notifications", Some(&w.owner.0)).await;
-            assert_eq!(inbox.status, 200, "{}", inbox.body);
-            let newest = inbox.body["items"][0]["id"].as_i64();
-            (concrete(newest.unwrap()), json!({}))
+            a_match(app, w, &w.admin.0, &won, false).await;
+            let inbox = app
+                .get_as("/api/v1/notifications?per_page=1", Some(&w.owner.0))
+                .await;
+            (
+                concrete(inbox.body["items"][0]["id"].as_i64().unwrap()),
+                json!({}),
+            )
         }
         other => panic!("no target for {other}: add it to `prepare`"),
     }

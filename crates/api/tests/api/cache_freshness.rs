@@ -12,16 +12,7 @@ use chrono::Utc;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Reply, TestApp, use_test_redis};
-
-const WIN_3_0: [(i64, i64); 3] = [(11, 5), (11, 7), (11, 9)];
-
-fn games(scores: &[(i64, i64)]) -> Value {
-    scores
-        .iter()
-        .map(|(a, b)| json!({"side1_points": a, "side2_points": b}))
-        .collect()
-}
+use crate::helpers::{Reply, TestApp, WIN_3_0, games, use_test_redis};
 
 fn x_cache(reply: &Reply) -> &str {
     reply
@@ -323,21 +314,21 @@ async fn prepare(app: &TestApp, cast: &Cast, write: Write) -> i64 {
     match write {
         Write::AddGame => record(app, cast, bob.id, &WIN_3_0[..2]).await,
         Write::EditGame | Write::DeleteGame | Write::Confirm | Write::DeletePendingMatch => {
-            record(app, cast, bob.id, &WIN_3_0).await
+            record(app, cast, bob.id, WIN_3_0).await
         }
         Write::LastConfirm | Write::UnverifyPlayer => {
-            let id = record(app, cast, bob.id, &WIN_3_0).await;
+            let id = record(app, cast, bob.id, WIN_3_0).await;
             confirm(app, id, &alice.token).await;
             id
         }
-        Write::DeleteConfirmedMatch => record(app, cast, carol.id, &WIN_3_0).await,
+        Write::DeleteConfirmedMatch => record(app, cast, carol.id, WIN_3_0).await,
         Write::RenamePlayer => {
             // A fixture too, for the calendar's upcoming fixtures to show alice's name.
             schedule(app, cast).await;
-            record(app, cast, carol.id, &WIN_3_0).await
+            record(app, cast, carol.id, WIN_3_0).await
         }
         Write::RecalculateElo => {
-            let id = record(app, cast, carol.id, &WIN_3_0).await;
+            let id = record(app, cast, carol.id, WIN_3_0).await;
             // Drift the stored rating behind the cache's back; the replay repairs it.
             app.set_rating(alice.id, 1900, 1).await;
             id
@@ -395,7 +386,7 @@ async fn apply(app: &TestApp, cast: &Cast, write: Write, id: i64) {
         }
         Write::AutoConfirm => {
             let body = json!({"best_of": 5, "side1": [alice.id], "side2": [carol.id],
-                "games": games(&WIN_3_0)});
+                "games": games(WIN_3_0)});
             app.post_as("/api/v1/matches", Some(&alice.token), &body)
                 .await
         }
@@ -454,7 +445,7 @@ async fn apply(app: &TestApp, cast: &Cast, write: Write, id: i64) {
         }
         Write::ConvertFixture => {
             let body = json!({"played_at": Utc::now() - chrono::Duration::minutes(1),
-                "games": games(&WIN_3_0)});
+                "games": games(WIN_3_0)});
             app.post_as(
                 &at("/api/v1/scheduled-matches/{id}/convert"),
                 Some(&alice.token),
@@ -552,10 +543,10 @@ crate::api_test!(
     |app| async move {
         let (admin, _) = app.user("root", true, true).await;
         let cast = Cast::new(&app, "h", &admin).await;
-        let id = record(&app, &cast, cast.bob.id, &WIN_3_0).await;
+        let id = record(&app, &cast, cast.bob.id, WIN_3_0).await;
         confirm(&app, id, &cast.alice.token).await;
         confirm(&app, id, &cast.bob.token).await;
-        record(&app, &cast, cast.bob.id, &WIN_3_0).await; // pending: a badge of 1 for bob
+        record(&app, &cast, cast.bob.id, WIN_3_0).await; // pending: a badge of 1 for bob
         let (alice, bob) = (cast.alice.id, cast.bob.id);
         let h2h = format!("/api/v1/head-to-head?player1={alice}&player2={bob}");
         let pairs = format!("/api/v1/pairs?player1={bob}&player2={alice}");
@@ -774,7 +765,7 @@ crate::api_test!(
     |app| async move {
         let admin = crate::helpers::admin_token(&app).await;
         let cast = Cast::new(&app, "w", &admin).await;
-        record(&app, &cast, cast.carol.id, &WIN_3_0).await;
+        record(&app, &cast, cast.carol.id, WIN_3_0).await;
         let warm = async |query: &str| {
             let path = format!("/api/v1/admin/cache/warm{query}");
             app.call(Method::POST, &path, Some(&admin), None::<&()>)

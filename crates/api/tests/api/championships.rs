@@ -6,9 +6,6 @@ use serde_json::{Value, json};
 use ttstats_domain::scoring::GameScore;
 use ttstats_domain::{BestOf, MatchKind, MatchType, PlayerId};
 use ttstats_persistence::match_writes::{self, NewMatchInput};
-use ttstats_persistence::players::{self, NewPlayer};
-use ttstats_persistence::to_db;
-use ttstats_persistence::users::{self, NewUser};
 
 use crate::api_test;
 use crate::helpers::{Reply, TestApp};
@@ -19,89 +16,23 @@ struct Member {
     player: PlayerId,
 }
 
-/// Inserts a verified user with a player (until the auth endpoints exist) and signs them in.
+/// A verified user with a player, signed in.
 async fn member(app: &TestApp, name: &str) -> Member {
-    let now = Utc::now();
-    let (user, player) = app
-        .state
-        .db
-        .transaction(async |conn| {
-            let email = format!("{name}@example.test");
-            let user = users::insert_user(conn, &new_user(name, &email, false)).await?;
-            let player = players::insert_player(
-                conn,
-                &NewPlayer {
-                    user_id: Some(user.0),
-                    name,
-                    nickname: "",
-                    playing_style: "normal",
-                    notes: "",
-                    created_by_user_id: None,
-                    created_at: to_db(now),
-                    updated_at: to_db(now),
-                },
-            )
-            .await?;
-            Ok((user, player))
-        })
-        .await
-        .unwrap();
+    let (token, player) = app.user(name, true, false).await;
     Member {
-        token: app.state.jwt.issue(user.0, now).unwrap(),
-        player,
+        token,
+        player: PlayerId(player),
     }
 }
 
 /// A signed-in user without a player (`admin` as asked).
 async fn playerless(app: &TestApp, name: &str, admin: bool) -> String {
-    let user = app
-        .state
-        .db
-        .transaction(async |conn| {
-            let email = format!("{name}@example.test");
-            users::insert_user(conn, &new_user(name, &email, admin)).await
-        })
-        .await
-        .unwrap();
-    app.state.jwt.issue(user.0, Utc::now()).unwrap()
-}
-
-fn new_user<'a>(name: &'a str, email: &'a str, admin: bool) -> NewUser<'a> {
-    let now = to_db(Utc::now());
-    NewUser {
-        username: name,
-        email,
-        password_hash: "x",
-        is_admin: admin,
-        is_active: true,
-        email_verified_at: Some(now),
-        created_at: now,
-    }
+    app.user_without_player(name, admin).await.0
 }
 
 /// A guest player.
 async fn guest(app: &TestApp, name: &str) -> PlayerId {
-    let now = to_db(Utc::now());
-    app.state
-        .db
-        .transaction(async |conn| {
-            players::insert_player(
-                conn,
-                &NewPlayer {
-                    user_id: None,
-                    name,
-                    nickname: "",
-                    playing_style: "normal",
-                    notes: "",
-                    created_by_user_id: None,
-                    created_at: now,
-                    updated_at: now,
-                },
-            )
-            .await
-        })
-        .await
-        .unwrap()
+    PlayerId(app.guest(name).await)
 }
 
 /// Records a championship singles match (entries linked from the players) until fixture
@@ -620,5 +551,105 @@ api_test!(
         )
         .await;
         assert_eq!(pair.status, 200, "{}", pair.body);
+    }
+);
+
+/// The titles of the caller's `championship` notifications, newest first.
+async fn championship_notices(app: &TestApp, token: &str) -> Vec<String> {
+    let inbox = get(app, "/api/v1/notifications", token).await;
+    assert_eq!(inbox.status, 200, "{}", inbox.body);
+    inbox.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "championship")
+        .map(|n| n["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+api_test!(
+    the_last_confirmed_fixture_completes_the_championship_with_its_winner_and_tells_the_entrants,
+    |app| async move {
+        let (alice, bob) = (member(&app, "alice").await, member(&app, "bob").await);
+        let mut league = private_league(&[&[alice.player], &[bob.player]]);
+        league["home_and_away"] = json!(false);
+        let id = create(&app, &alice.token, &league).await;
+        let path = format!("/api/v1/championships/{id}");
+        let schedule_out = vec!["Winter League: the schedule is out".to_owned()];
+        for token in [&alice.token, &bob.token] {
+            assert_eq!(championship_notices(&app, token).await, schedule_out);
+        }
+        let body = get(&app, &path, &bob.token).await.body;
+        let fixtures = body["fixtures"].as_array().unwrap();
+        assert_eq!(fixtures.len(), 1, "two entries play once");
+        let fixture = fixtures[0]["id"].as_i64().unwrap();
+
+        let played = post(
+            &app,
+            &format!("/api/v1/scheduled-matches/{fixture}/convert"),
+            &bob.token,
+            Some(&json!({"played_at": Utc::now(), "games": [
+                {"side1_points": 11, "side2_points": 5},
+                {"side1_points": 11, "side2_points": 7},
+                {"side1_points": 11, "side2_points": 9}
+            ]})),
+        )
+        .await;
+        assert_eq!(played.status, 201, "{}", played.body);
+        let match_id = played.body["id"].as_i64().unwrap();
+        let winner = if played.body["side1"][0]["id"] == alice.player.0 {
+            &alice
+        } else {
+            &bob
+        };
+        let confirm = format!("/api/v1/matches/{match_id}/confirm");
+        assert_eq!(post(&app, &confirm, &alice.token, None).await.status, 200);
+        let pending = get(&app, &path, &alice.token).await.body;
+        assert_eq!(
+            pending["status"], "in_progress",
+            "one confirmation is not enough"
+        );
+        assert_eq!(post(&app, &confirm, &bob.token, None).await.status, 200);
+
+        let done = get(&app, &path, &alice.token).await.body;
+        assert_eq!(done["status"], "completed");
+        assert_eq!(done["champion_entry_id"], entry_of(&done, winner.player));
+        assert_eq!(
+            done["standings"][0]["entry_id"],
+            entry_of(&done, winner.player)
+        );
+        assert_eq!(done["standings"][0]["points"], 3);
+        for token in [&alice.token, &bob.token] {
+            assert_eq!(
+                championship_notices(&app, token).await,
+                vec![
+                    "Winter League is complete".to_owned(),
+                    schedule_out[0].clone()
+                ]
+            );
+        }
+    }
+);
+
+api_test!(
+    viewing_a_championship_leaves_the_cached_values_in_place,
+    |app| async move {
+        let alice = member(&app, "alice").await;
+        let bob = member(&app, "bob").await;
+        let id = create(
+            &app,
+            &alice.token,
+            &private_league(&[&[alice.player], &[bob.player]]),
+        )
+        .await;
+        let board = || app.get_as("/api/v1/leaderboard", None);
+        assert_eq!(crate::stats::header(&board().await, "x-cache"), "MISS");
+        let seen = get(&app, &format!("/api/v1/championships/{id}"), &bob.token).await;
+        assert_eq!(seen.status, 200, "{}", seen.body);
+        assert_eq!(
+            crate::stats::header(&board().await, "x-cache"),
+            "HIT-L1",
+            "a read invalidates nothing"
+        );
     }
 );

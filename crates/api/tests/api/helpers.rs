@@ -18,6 +18,17 @@ use ttstats_persistence::testing::TestDb;
 use ttstats_persistence::users::{self, NewUser};
 use ttstats_persistence::{Backend, to_db};
 
+/// Three games won by side 1: a complete best-of-5 win.
+pub const WIN_3_0: &[(i64, i64)] = &[(11, 5), (11, 7), (11, 9)];
+
+/// The games of `scores` as the request's JSON list.
+pub fn games(scores: &[(i64, i64)]) -> Value {
+    scores
+        .iter()
+        .map(|(a, b)| json!({"side1_points": a, "side2_points": b}))
+        .collect()
+}
+
 /// The password of every account the helpers create: valid under the policy and unlike the
 /// usernames tests use.
 pub const PASSWORD: &str = "tidal-quartz-92";
@@ -156,6 +167,18 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Reads a response: status, headers and the JSON body (`null` when it is not JSON).
+    pub async fn read(response: reqwest::Response) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        Reply {
+            status,
+            headers,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        }
+    }
+
     /// The body as a typed DTO.
     pub fn json<T: DeserializeOwned>(&self) -> T {
         serde_json::from_value(self.body.clone()).unwrap()
@@ -213,16 +236,7 @@ impl TestApp {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let text = response.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        Reply::read(request.send().await.unwrap()).await
     }
 }
 
@@ -270,14 +284,8 @@ impl TestApp {
                 .await?;
                 let player = if with_player {
                     let new = NewPlayer {
-                        user_id: Some(user.0),
-                        name,
-                        nickname: "",
-                        playing_style: "normal",
-                        notes: "",
                         created_by_user_id: Some(user.0),
-                        created_at: now,
-                        updated_at: now,
+                        ..new_player(name, Some(user.0))
                     };
                     Some(players::insert_player(conn, &new).await?.0)
                 } else {
@@ -287,6 +295,29 @@ impl TestApp {
             })
             .await
             .unwrap()
+    }
+
+    /// Records singles `a` vs `b` with `scores` as `token`; returns the new match's id.
+    pub async fn singles(&self, token: &str, a: i64, b: i64, scores: &[(i64, i64)]) -> i64 {
+        let reply = self
+            .post_as(
+                "/api/v1/matches",
+                Some(token),
+                &json!({"side1": [a], "side2": [b], "games": games(scores)}),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body["id"].as_i64().unwrap()
+    }
+
+    /// A guest player (no account); returns its id.
+    pub async fn guest(&self, name: &str) -> i64 {
+        self.state
+            .db
+            .transaction(async |conn| players::insert_player(conn, &new_player(name, None)).await)
+            .await
+            .unwrap()
+            .0
     }
 
     /// Sets a player's rating and experience (as if earlier matches had been rated).
@@ -338,14 +369,7 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let text = response.text().await.unwrap();
-        Reply {
-            status,
-            headers,
-            body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        }
+        Reply::read(response).await
     }
 }
 
@@ -417,4 +441,19 @@ pub async fn admin_token(app: &TestApp) -> String {
     let reply = app.login("admin", PASSWORD).await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// A player row named `name` linked to `user_id`, created now.
+fn new_player(name: &str, user_id: Option<i64>) -> NewPlayer<'_> {
+    let now = to_db(Utc::now());
+    NewPlayer {
+        user_id,
+        name,
+        nickname: "",
+        playing_style: "normal",
+        notes: "",
+        created_by_user_id: None,
+        created_at: now,
+        updated_at: now,
+    }
 }

@@ -9,60 +9,17 @@ use serde_json::{Value, json};
 use ttstats_domain::{BestOf, MatchId, MatchKind, MatchType, PlayerId};
 use ttstats_persistence::match_writes::{self, NewMatchInput};
 use ttstats_persistence::matches::{self, MatchFull};
-use ttstats_persistence::players::{self, NewPlayer};
-use ttstats_persistence::to_db;
-use ttstats_persistence::users::{self, NewUser};
 
 use crate::helpers::{Reply, TestApp};
 
 /// A signed-in user with a player; returns the player and an access token.
 async fn member(app: &TestApp, name: &str, is_admin: bool) -> (PlayerId, String) {
-    let now = Utc::now();
-    let (user, player) = app
-        .state
-        .db
-        .transaction(async |conn| {
-            let user = users::insert_user(
-                conn,
-                &NewUser {
-                    username: name,
-                    email: &format!("{name}@example.test"),
-                    password_hash: "x",
-                    is_admin,
-                    is_active: true,
-                    email_verified_at: Some(to_db(now)),
-                    created_at: to_db(now),
-                },
-            )
-            .await?;
-            let player = players::insert_player(conn, &new_player(name, Some(user.0))).await?;
-            Ok((user, player))
-        })
-        .await
-        .unwrap();
-    (player, app.state.jwt.issue(user.0, now).unwrap())
+    let (token, player) = app.user(name, true, is_admin).await;
+    (PlayerId(player), token)
 }
 
 async fn guest(app: &TestApp, name: &str) -> PlayerId {
-    app.state
-        .db
-        .transaction(async |conn| players::insert_player(conn, &new_player(name, None)).await)
-        .await
-        .unwrap()
-}
-
-fn new_player(name: &str, user_id: Option<i64>) -> NewPlayer<'_> {
-    let now = to_db(Utc::now());
-    NewPlayer {
-        user_id,
-        name,
-        nickname: "",
-        playing_style: "normal",
-        notes: "",
-        created_by_user_id: None,
-        created_at: now,
-        updated_at: now,
-    }
+    PlayerId(app.guest(name).await)
 }
 
 /// A live singles match of `scorekeeper` against `opponent`.

@@ -2,31 +2,10 @@ use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Reply, TestApp};
-
-const WIN_3_0: &[(i64, i64)] = &[(11, 5), (11, 7), (11, 9)];
-
-fn games(scores: &[(i64, i64)]) -> Value {
-    scores
-        .iter()
-        .map(|(a, b)| json!({"side1_points": a, "side2_points": b}))
-        .collect()
-}
+use crate::helpers::{Reply, TestApp, WIN_3_0, games};
 
 async fn create(app: &TestApp, token: &str, body: Value) -> Reply {
     app.post_as("/api/v1/matches", Some(token), &body).await
-}
-
-/// Records a singles match `a` vs `b` with `scores`; returns its id.
-async fn singles(app: &TestApp, token: &str, a: i64, b: i64, scores: &[(i64, i64)]) -> i64 {
-    let reply = create(
-        app,
-        token,
-        json!({"side1": [a], "side2": [b], "games": games(scores)}),
-    )
-    .await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.body["id"].as_i64().unwrap()
 }
 
 async fn confirm(app: &TestApp, id: i64, token: &str) -> Reply {
@@ -234,7 +213,7 @@ crate::api_test!(
         assert_eq!(player(&app, guest).await["rating"], 1476);
 
         // An unfinished match against a guest waits for its last game.
-        let open = singles(&app, &alice, a, guest, &[(11, 5)]).await;
+        let open = app.singles(&alice, a, guest, &[(11, 5)]).await;
         let added = app
             .post_as(
                 &format!("/api/v1/matches/{open}/games"),
@@ -257,7 +236,7 @@ crate::api_test!(
         let (_, b) = app.user("bob", true, false).await;
         let (stranger, _) = app.user("eve", true, false).await;
         let (admin, _) = app.user_without_player("root", true).await;
-        let id = singles(&app, &alice, a, b, WIN_3_0).await;
+        let id = app.singles(&alice, a, b, WIN_3_0).await;
         let path = format!("/api/v1/matches/{id}");
 
         for token in [Some(stranger.as_str()), None] {
@@ -301,7 +280,7 @@ crate::api_test!(
         let (eve, _) = app.user("eve", true, false).await;
         let (admin, _) = app.user("root", true, true).await;
         let (no_player, _) = app.user_without_player("noplayer", false).await;
-        let id = singles(&app, &alice, a, b, WIN_3_0).await;
+        let id = app.singles(&alice, a, b, WIN_3_0).await;
         let path = format!("/api/v1/matches/{id}");
 
         // Anonymous writes: 401 before anything else.
@@ -404,7 +383,7 @@ crate::api_test!(
 crate::api_test!(the_creator_deletes_an_unconfirmed_match, |app| async move {
     let (alice, a) = app.user("alice", true, false).await;
     let (_, b) = app.user("bob", true, false).await;
-    let id = singles(&app, &alice, a, b, &[(11, 4)]).await;
+    let id = app.singles(&alice, a, b, &[(11, 4)]).await;
     let deleted = app
         .delete_as(&format!("/api/v1/matches/{id}"), Some(&alice))
         .await;
@@ -534,7 +513,7 @@ crate::api_test!(
     |app| async move {
         let (alice, a) = app.user("alice", true, false).await;
         let (bob, b) = app.user("bob", true, false).await;
-        let id = singles(&app, &alice, a, b, &[]).await;
+        let id = app.singles(&alice, a, b, &[]).await;
         let games_path = format!("/api/v1/matches/{id}/games");
         let add = |s1: i64, s2: i64| json!({"side1_points": s1, "side2_points": s2});
 
@@ -658,7 +637,9 @@ crate::api_test!(
     |app| async move {
         let (alice, a) = app.user("alice", true, false).await;
         let (_, b) = app.user("bob", true, false).await;
-        let id = singles(&app, &alice, a, b, &[(11, 3), (11, 4), (3, 11), (11, 5)]).await;
+        let id = app
+            .singles(&alice, a, b, &[(11, 3), (11, 4), (3, 11), (11, 5)])
+            .await;
         confirm(&app, id, &alice).await;
         let edited = app
             .put_as(
@@ -682,7 +663,7 @@ crate::api_test!(
         let (alice, a) = app.user("alice", true, false).await;
         let (bob, b) = app.user("bob", true, false).await;
         let (admin, _) = app.user_without_player("root", true).await;
-        let id = singles(&app, &alice, a, b, &[]).await;
+        let id = app.singles(&alice, a, b, &[]).await;
         let path = format!("/api/v1/matches/{id}");
 
         let earlier = (Utc::now() - Duration::days(1)).to_rfc3339();
@@ -810,10 +791,10 @@ crate::api_test!(
         let (bob, b) = app.user("bob", true, false).await;
         let (_, c) = app.user("carl", true, false).await;
         let (_, d) = app.user("dora", true, false).await;
-        let confirmed = singles(&app, &alice, a, b, WIN_3_0).await;
+        let confirmed = app.singles(&alice, a, b, WIN_3_0).await;
         confirm(&app, confirmed, &alice).await;
         confirm(&app, confirmed, &bob).await;
-        let pending = singles(&app, &alice, a, c, WIN_3_0).await;
+        let pending = app.singles(&alice, a, c, WIN_3_0).await;
         let doubles = create(
             &app,
             &alice,
@@ -869,7 +850,7 @@ crate::api_test!(
     |app| async move {
         let (alice, a) = app.user("alice", true, false).await;
         let (_, b) = app.user("bob", true, false).await;
-        let id = singles(&app, &alice, a, b, &[]).await;
+        let id = app.singles(&alice, a, b, &[]).await;
         for (method, path, body) in [
             (
                 Method::POST,
@@ -923,7 +904,7 @@ crate::api_test!(
     |app| async move {
         let (alice, a) = app.user("alice", true, false).await;
         let (bob, b) = app.user("bob", true, false).await;
-        let id = singles(&app, &alice, a, b, WIN_3_0).await;
+        let id = app.singles(&alice, a, b, WIN_3_0).await;
         let (x, y) = tokio::join!(confirm(&app, id, &alice), confirm(&app, id, &bob));
         assert_eq!((x.status, y.status), (200, 200), "{} {}", x.body, y.body);
         let shown = app.get_as(&format!("/api/v1/matches/{id}"), None).await;

@@ -1,6 +1,6 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, admin_token};
+use crate::helpers::{TestApp, WIN_3_0, admin_token, games};
 use crate::stats::{confirmed_singles, header};
 
 async fn inbox(app: &TestApp, token: &str) -> Value {
@@ -202,5 +202,156 @@ crate::api_test!(
             .await;
         assert_eq!(unknown.status, 404);
         assert_eq!(unknown.code(), "not_found");
+    }
+);
+
+/// The outbox as an admin sees it: (recipient, kind, subject) newest first.
+async fn outbox(app: &TestApp, admin: &str) -> Vec<(String, String, String)> {
+    let reply = app
+        .get_as("/api/v1/admin/outbox?per_page=100", Some(admin))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let field = |name: &str| e[name].as_str().unwrap().to_owned();
+            (field("to_address"), field("kind"), field("subject"))
+        })
+        .collect()
+}
+
+/// Records a complete 3-0 singles win of `side1` over `side2` by `token`; returns its id.
+async fn record_win(app: &TestApp, token: &str, side1: &[i64], side2: &[i64]) -> i64 {
+    let games = games(WIN_3_0);
+    let kind = if side1.len() == 2 {
+        "doubles"
+    } else {
+        "singles"
+    };
+    let created = app
+        .post_as(
+            "/api/v1/matches",
+            Some(token),
+            &json!({"kind": kind, "side1": side1, "side2": side2, "games": games}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    created.body["id"].as_i64().unwrap()
+}
+
+crate::api_test!(
+    a_confirmation_request_is_e_mailed_unless_the_player_turned_that_e_mail_off,
+    |app| async move {
+        let (alice, a) = app.user("alice", true, false).await;
+        let (bob, b) = app.user("bob", true, false).await;
+        let off = app
+            .put_as(
+                "/api/v1/me/notification-preferences",
+                Some(&bob),
+                &json!({"match_confirmation": false}),
+            )
+            .await;
+        assert_eq!(off.status, 200, "{}", off.body);
+
+        let id = record_win(&app, &alice, &[a], &[b]).await;
+        let admin = admin_token(&app).await;
+        let subject = "Match complete – please confirm".to_owned();
+        assert_eq!(
+            outbox(&app, &admin).await,
+            vec![(
+                "alice@example.test".to_owned(),
+                "match_confirmation".to_owned(),
+                subject
+            )],
+            "bob's preference is off: no e-mail for him"
+        );
+        // The in-app request is always written (DOMAIN.md §3.16).
+        let bobs = inbox(&app, &bob).await;
+        assert_eq!(kinds(&bobs), vec!["match_confirmation"]);
+        assert_eq!(bobs["items"][0]["match_id"], id);
+        assert_eq!(bobs["items"][0]["body"], "You lost 0-3 against alice");
+    }
+);
+
+crate::api_test!(
+    a_player_who_becomes_verified_is_asked_to_confirm_their_pending_match,
+    |app| async move {
+        let admin = admin_token(&app).await;
+        let (alice, a) = app.user("alice", true, false).await;
+        let (_, b) = app.user("bob", true, false).await;
+        let (carol, c) = app.user("carol", false, false).await;
+        let (_, d) = app.user("dave", false, false).await;
+        // Each side has a verified player: alice and bob are asked, unverified carol is not.
+        let id = record_win(&app, &alice, &[a, c], &[b, d]).await;
+        assert_eq!(
+            kinds(&inbox(&app, &alice).await),
+            vec!["match_confirmation"]
+        );
+        assert_eq!(kinds(&inbox(&app, &carol).await), Vec::<&str>::new());
+
+        let carol_id = crate::admin_users::user_id(&app, &carol).await;
+        let verified = app
+            .patch_as(
+                &format!("/api/v1/admin/users/{carol_id}"),
+                Some(&admin),
+                &json!({"email_verified": true}),
+            )
+            .await;
+        assert_eq!(verified.status, 200, "{}", verified.body);
+
+        let carols = inbox(&app, &carol).await;
+        assert_eq!(kinds(&carols), vec!["match_confirmation"]);
+        assert_eq!(carols["items"][0]["match_id"], id);
+        assert_eq!(
+            carols["items"][0]["body"],
+            "You won 3-0 against bob and dave"
+        );
+        assert!(
+            outbox(&app, &admin).await.contains(&(
+                "carol@example.test".to_owned(),
+                "match_confirmation".to_owned(),
+                "Match complete – please confirm".to_owned()
+            )),
+            "carol is e-mailed too"
+        );
+        assert_eq!(
+            kinds(&inbox(&app, &alice).await),
+            vec!["match_confirmation"],
+            "the players already asked are not asked again"
+        );
+    }
+);
+
+crate::api_test!(
+    an_elo_recalculation_keeps_each_achievement_awarded_once,
+    |app| async move {
+        let (alice, a) = app.user("alice", true, false).await;
+        let (bob, b) = app.user("bob", true, false).await;
+        confirmed_singles(&app, (&alice, a), (&bob, b)).await;
+        let path = format!("/api/v1/players/{a}/achievements");
+        let before = app.get_as(&path, None).await.body["earned"].clone();
+        assert!(
+            before
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["slug"] == "first_blood"),
+            "{before}"
+        );
+        let admin = admin_token(&app).await;
+        for _ in 0..2 {
+            let replay = app
+                .post_as("/api/v1/admin/elo/recalculate", Some(&admin), &json!({}))
+                .await;
+            assert_eq!(replay.status, 200, "{}", replay.body);
+            assert_eq!(replay.body["matches_replayed"], 1);
+        }
+        let after = app.get_as(&path, None).await;
+        assert_eq!(
+            after.body["earned"], before,
+            "the replay awards nothing twice"
+        );
     }
 );

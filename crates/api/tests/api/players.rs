@@ -1,24 +1,6 @@
 use serde_json::json;
 
-use crate::helpers::TestApp;
-
-const WIN_3_0: [[i64; 2]; 3] = [[11, 5], [11, 7], [11, 9]];
-
-async fn record_singles(app: &TestApp, token: &str, a: i64, b: i64) -> i64 {
-    let games: Vec<_> = WIN_3_0
-        .iter()
-        .map(|[x, y]| json!({"side1_points": x, "side2_points": y}))
-        .collect();
-    let reply = app
-        .post_as(
-            "/api/v1/matches",
-            Some(token),
-            &json!({"side1": [a], "side2": [b], "games": games}),
-        )
-        .await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.body["id"].as_i64().unwrap()
-}
+use crate::helpers::WIN_3_0;
 
 crate::api_test!(
     anybody_lists_and_searches_players_in_pages,
@@ -234,7 +216,7 @@ crate::api_test!(
     |app| async move {
         let (alice, a) = app.user("alice", true, false).await;
         let (bob, b) = app.user("bob", true, false).await;
-        let id = record_singles(&app, &alice, a, b).await;
+        let id = app.singles(&alice, a, b, WIN_3_0).await;
         let empty = app
             .get_as(&format!("/api/v1/players/{a}/elo-history"), None)
             .await;

@@ -3,10 +3,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
 use reqwest::Method;
 use serde_json::{Value, json};
-use ttstats_persistence::players::{self, NewPlayer};
 use ttstats_persistence::testing::{exec, strings};
-use ttstats_persistence::to_db;
-use ttstats_persistence::users::{self, NewUser};
 
 use crate::helpers::{Reply, TestApp};
 
@@ -18,86 +15,38 @@ struct Member {
 
 /// A verified user with a player named `name`, signed in.
 async fn member(app: &TestApp, name: &str) -> Member {
-    let (user, player) = account(app, name, false, true).await;
-    Member {
-        token: app.state.jwt.issue(user, Utc::now()).unwrap(),
-        player: player.unwrap(),
-    }
+    let (token, player) = app.user(name, true, false).await;
+    Member { token, player }
 }
 
 /// An admin without a player, signed in.
 async fn admin(app: &TestApp) -> String {
-    let (user, _) = account(app, "root", true, false).await;
-    app.state.jwt.issue(user, Utc::now()).unwrap()
+    app.user_without_player("root", true).await.0
 }
 
 /// A signed-in user without a player.
 async fn playerless(app: &TestApp, name: &str) -> String {
-    let (user, _) = account(app, name, false, false).await;
-    app.state.jwt.issue(user, Utc::now()).unwrap()
+    app.user_without_player(name, false).await.0
 }
 
-async fn account(
-    app: &TestApp,
-    name: &str,
-    is_admin: bool,
-    with_player: bool,
-) -> (i64, Option<i64>) {
-    let now = to_db(Utc::now());
-    let email = format!("{name}@example.test");
-    app.state
-        .db
-        .transaction(async |conn| {
-            let user = users::insert_user(
-                conn,
-                &NewUser {
-                    username: name,
-                    email: &email,
-                    password_hash: "x",
-                    is_admin,
-                    is_active: true,
-                    email_verified_at: Some(now),
-                    created_at: now,
-                },
-            )
-            .await?;
-            let player = if with_player {
-                Some(
-                    players::insert_player(conn, &new_player(name, Some(user.0)))
-                        .await?
-                        .0,
-                )
-            } else {
-                None
-            };
-            Ok((user.0, player))
-        })
-        .await
-        .unwrap()
+/// Alice, Bob and Carol, members.
+async fn trio(app: &TestApp) -> (Member, Member, Member) {
+    (
+        member(app, "alice").await,
+        member(app, "bob").await,
+        member(app, "carol").await,
+    )
 }
 
-/// A guest player (no account).
-async fn guest(app: &TestApp, name: &str) -> i64 {
-    app.state
-        .db
-        .transaction(async |conn| players::insert_player(conn, &new_player(name, None)).await)
-        .await
-        .unwrap()
-        .0
+/// `a` schedules singles against `b` on [`FRIDAY`] at 18:00; returns the fixture id.
+async fn on_friday(app: &TestApp, a: &Member, b: &Member) -> i64 {
+    fixture(app, &a.token, a.player, b.player, FRIDAY, "18:00:00").await
 }
 
-fn new_player(name: &str, user_id: Option<i64>) -> NewPlayer<'_> {
-    let now = to_db(Utc::now());
-    NewPlayer {
-        user_id,
-        name,
-        nickname: "",
-        playing_style: "normal",
-        notes: "",
-        created_by_user_id: None,
-        created_at: now,
-        updated_at: now,
-    }
+/// `a` schedules singles against `b` today at midnight (so it may be converted at once).
+async fn due_today(app: &TestApp, a: &Member, b: &Member) -> i64 {
+    let today = today().to_string();
+    fixture(app, &a.token, a.player, b.player, &today, "00:00:00").await
 }
 
 fn today() -> NaiveDate {
@@ -196,12 +145,8 @@ async fn into_championship(app: &TestApp, id: i64, creator: i64, a: i64, b: i64)
 crate::api_test!(
     scheduling_a_match_notifies_and_emails_each_participant_with_an_account,
     |app| async move {
-        let (alice, bob, carol) = (
-            member(&app, "alice").await,
-            member(&app, "bob").await,
-            member(&app, "carol").await,
-        );
-        let gary = guest(&app, "gary").await;
+        let (alice, bob, carol) = trio(&app).await;
+        let gary = app.guest("gary").await;
         exec(
             &app.state.db,
             &format!(
@@ -301,11 +246,7 @@ crate::api_test!(
 crate::api_test!(
     scheduling_is_refused_before_today_without_a_player_or_without_playing,
     |app| async move {
-        let (alice, bob, carol) = (
-            member(&app, "alice").await,
-            member(&app, "bob").await,
-            member(&app, "carol").await,
-        );
+        let (alice, bob, carol) = trio(&app).await;
         let body = |date: String, side1: Vec<i64>, side2: Vec<i64>| {
             json!({"scheduled_date": date, "scheduled_time": "18:00:00",
                    "side1": side1, "side2": side2})
@@ -389,20 +330,8 @@ crate::api_test!(
 crate::api_test!(
     fixtures_are_seen_by_their_participants_and_admins_and_listed_as_mine,
     |app| async move {
-        let (alice, bob, carol) = (
-            member(&app, "alice").await,
-            member(&app, "bob").await,
-            member(&app, "carol").await,
-        );
-        let later = fixture(
-            &app,
-            &alice.token,
-            alice.player,
-            bob.player,
-            FRIDAY,
-            "18:00:00",
-        )
-        .await;
+        let (alice, bob, carol) = trio(&app).await;
+        let later = on_friday(&app, &alice, &bob).await;
         let sooner = fixture(
             &app,
             &carol.token,
@@ -482,20 +411,8 @@ crate::api_test!(
 crate::api_test!(
     participants_edit_a_fixture_until_it_is_converted,
     |app| async move {
-        let (alice, bob, carol) = (
-            member(&app, "alice").await,
-            member(&app, "bob").await,
-            member(&app, "carol").await,
-        );
-        let id = fixture(
-            &app,
-            &alice.token,
-            alice.player,
-            bob.player,
-            FRIDAY,
-            "18:00:00",
-        )
-        .await;
+        let (alice, bob, carol) = trio(&app).await;
+        let id = on_friday(&app, &alice, &bob).await;
         let edited = patch(
             &app,
             &bob.token,
@@ -524,15 +441,7 @@ crate::api_test!(
         assert_eq!((long.status, long.code()), (422, "field_too_long"));
 
         // A championship fixture is edited by the championship's creator, not its players.
-        let cup = fixture(
-            &app,
-            &alice.token,
-            alice.player,
-            bob.player,
-            FRIDAY,
-            "18:00:00",
-        )
-        .await;
+        let cup = on_friday(&app, &alice, &bob).await;
         into_championship(&app, cup, carol.player, alice.player, bob.player).await;
         let player = patch(&app, &alice.token, cup, json!({"notes": "moved"})).await;
         assert_eq!(
@@ -543,15 +452,7 @@ crate::api_test!(
         assert_eq!(creator.status, 200);
         assert_eq!(creator.body["championship_name"], "Winter cup");
 
-        let now = fixture(
-            &app,
-            &alice.token,
-            alice.player,
-            bob.player,
-            &today().to_string(),
-            "00:00:00",
-        )
-        .await;
+        let now = due_today(&app, &alice, &bob).await;
         assert_eq!(
             convert(&app, &alice.token, now, json!({})).await.status,
             201
@@ -567,20 +468,8 @@ crate::api_test!(
 crate::api_test!(
     a_participant_deletes_a_fixture_but_not_a_championship_one,
     |app| async move {
-        let (alice, bob, carol) = (
-            member(&app, "alice").await,
-            member(&app, "bob").await,
-            member(&app, "carol").await,
-        );
-        let id = fixture(
-            &app,
-            &alice.token,
-            alice.player,
-            bob.player,
-            FRIDAY,
-            "18:00:00",
-        )
-        .await;
+        let (alice, bob, carol) = trio(&app).await;
+        let id = on_friday(&app, &alice, &bob).await;
         let path = format!("/api/v1/scheduled-matches/{id}");
         let stranger = app
             .call(Method::DELETE, &path, Some(&carol.token), None::<&()>)
@@ -592,15 +481,7 @@ crate::api_test!(
         assert_eq!(deleted.status, 204);
         assert_eq!(get(&app, Some(&alice.token), &path).await.status, 404);
 
-        let cup = fixture(
-            &app,
-            &alice.token,
-            alice.player,
-            bob.player,
-            FRIDAY,
-            "18:00:00",
-        )
-        .await;
+        let cup = on_friday(&app, &alice, &bob).await;
         into_championship(&app, cup, carol.player, alice.player, bob.player).await;
         let cup_path = format!("/api/v1/scheduled-matches/{cup}");
         let refused = app
@@ -617,21 +498,9 @@ crate::api_test!(
 crate::api_test!(
     converting_a_fixture_creates_its_match_once_at_the_scheduled_time,
     |app| async move {
-        let (alice, bob, carol) = (
-            member(&app, "alice").await,
-            member(&app, "bob").await,
-            member(&app, "carol").await,
-        );
+        let (alice, bob, carol) = trio(&app).await;
         let date = today().to_string();
-        let id = fixture(
-            &app,
-            &alice.token,
-            alice.player,
-            bob.player,
-            &date,
-            "00:00:00",
-        )
-        .await;
+        let id = due_today(&app, &alice, &bob).await;
         let stranger = convert(&app, &carol.token, id, json!({})).await;
         assert_eq!(stranger.status, 404);
         let bad = convert(&app, &bob.token, id, json!({"best_of": 4})).await;
@@ -677,6 +546,14 @@ crate::api_test!(
             m["viewer"]["can_confirm"], true,
             "bob has not confirmed yet"
         );
+        for player in [&alice, &bob] {
+            let inbox = get(&app, Some(&player.token), "/api/v1/notifications").await;
+            assert_eq!(inbox.body["items"][0]["kind"], "match_confirmation");
+            assert_eq!(
+                inbox.body["items"][0]["match_id"], match_id,
+                "the converted match asks both players to confirm (DOMAIN.md §3.5)"
+            );
+        }
 
         let linked = get(
             &app,
@@ -691,15 +568,7 @@ crate::api_test!(
             (409, "fixture_already_converted")
         );
 
-        let ahead = fixture(
-            &app,
-            &alice.token,
-            alice.player,
-            bob.player,
-            FRIDAY,
-            "18:00:00",
-        )
-        .await;
+        let ahead = on_friday(&app, &alice, &bob).await;
         let early = convert(&app, &alice.token, ahead, json!({})).await;
         assert_eq!((early.status, early.code()), (422, "played_at_in_future"));
         let garbled = app
@@ -729,21 +598,8 @@ crate::api_test!(
 crate::api_test!(
     a_championship_fixture_is_converted_by_its_players_into_a_tournament_match,
     |app| async move {
-        let (alice, bob, carol) = (
-            member(&app, "alice").await,
-            member(&app, "bob").await,
-            member(&app, "carol").await,
-        );
-        let date = today().to_string();
-        let id = fixture(
-            &app,
-            &alice.token,
-            alice.player,
-            bob.player,
-            &date,
-            "00:00:00",
-        )
-        .await;
+        let (alice, bob, carol) = trio(&app).await;
+        let id = due_today(&app, &alice, &bob).await;
         into_championship(&app, id, carol.player, alice.player, bob.player).await;
         let creator = convert(&app, &carol.token, id, json!({})).await;
         assert_eq!(
@@ -763,21 +619,9 @@ crate::api_test!(
 crate::api_test!(
     the_calendar_shows_my_month_from_sunday_with_fixtures_matches_and_upcoming,
     |app| async move {
-        let (alice, bob, carol) = (
-            member(&app, "alice").await,
-            member(&app, "bob").await,
-            member(&app, "carol").await,
-        );
-        let gary = guest(&app, "gary").await;
-        let ahead = fixture(
-            &app,
-            &alice.token,
-            alice.player,
-            bob.player,
-            FRIDAY,
-            "18:00:00",
-        )
-        .await;
+        let (alice, bob, carol) = trio(&app).await;
+        let gary = app.guest("gary").await;
+        let ahead = on_friday(&app, &alice, &bob).await;
         let date = today().to_string();
         let played = fixture(&app, &alice.token, alice.player, gary, &date, "00:00:00").await;
         let converted = convert(

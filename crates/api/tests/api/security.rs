@@ -388,13 +388,7 @@ async fn failed_login_via(app: &TestApp, forwarded_for: &str, username: &str) ->
         .send()
         .await
         .unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    Reply {
-        status,
-        headers,
-        body: response.json().await.unwrap_or_default(),
-    }
+    Reply::read(response).await
 }
 
 crate::api_test!(

@@ -1,9 +1,7 @@
 use reqwest::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{Reply, TestApp};
-
-const WIN_3_0: &[(i64, i64)] = &[(11, 5), (11, 7), (11, 9)];
+use crate::helpers::{Reply, TestApp, WIN_3_0};
 
 /// Records and confirms (by both players) a singles match `a` vs `b` won by side 1.
 pub(crate) async fn confirmed_singles(
@@ -11,19 +9,7 @@ pub(crate) async fn confirmed_singles(
     (ta, a): (&str, i64),
     (tb, b): (&str, i64),
 ) -> i64 {
-    let games: Vec<Value> = WIN_3_0
-        .iter()
-        .map(|(x, y)| json!({"side1_points": x, "side2_points": y}))
-        .collect();
-    let created = app
-        .post_as(
-            "/api/v1/matches",
-            Some(ta),
-            &json!({"side1": [a], "side2": [b], "games": games}),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    let id = created.body["id"].as_i64().unwrap();
+    let id = app.singles(ta, a, b, WIN_3_0).await;
     for token in [ta, tb] {
         let reply = app
             .post_as(
@@ -51,15 +37,7 @@ async fn get_with(
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    Reply {
-        status,
-        headers,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-    }
+    Reply::read(request.send().await.unwrap()).await
 }
 
 pub(crate) fn header<'a>(reply: &'a Reply, name: &str) -> &'a str {
@@ -88,6 +66,16 @@ crate::api_test!(
         assert_eq!(items[1]["losses"], 1);
         assert_eq!(board.body["total"], 2);
         assert!(board.body["iso_week"]["week"].is_u64());
+        // Two new players (K 48) at 1500: ±24 this week; ties go to the first in table order.
+        assert_eq!(
+            (&items[0]["movement_7d"], &items[1]["movement_7d"]),
+            (&json!(24), &json!(-24))
+        );
+        let mover = &board.body["biggest_mover"];
+        assert_eq!(
+            (&mover["player"]["id"], &mover["movement_7d"]),
+            (&json!(a), &json!(24))
+        );
 
         let singles = app
             .get_as("/api/v1/leaderboard?kind=singles&period=30d", None)
