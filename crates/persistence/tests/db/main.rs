@@ -2,6 +2,7 @@
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod accounts;
+mod aggregates;
 mod achievements;
 mod championships;
 mod check;
