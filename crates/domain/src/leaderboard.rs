@@ -7,6 +7,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -439,11 +440,11 @@ pub fn leaderboard(
 /// [`leaderboard`] with each player's `movement_7d` given (absent = 0), as
 /// [`movement_from_rating`] computes it from one history row per player.
 #[must_use]
-pub fn leaderboard_moved(
+pub fn leaderboard_moved<S: BuildHasher>(
     filter: &LeaderboardFilter,
     players: &[LeaderboardPlayer],
     matches: &[MatchRecord],
-    movement: &HashMap<PlayerId, i32>,
+    movement: &HashMap<PlayerId, i32, S>,
     now: DateTime<Utc>,
 ) -> Leaderboard {
     #[derive(Default)]
@@ -512,10 +513,10 @@ pub fn default_leaderboard(
 
 /// [`default_leaderboard`] with each player's `movement_7d` given (absent = 0).
 #[must_use]
-pub fn default_leaderboard_moved(
+pub fn default_leaderboard_moved<S: BuildHasher>(
     limit: u32,
     aggregates: &[PlayerAggregate],
-    movement: &HashMap<PlayerId, i32>,
+    movement: &HashMap<PlayerId, i32, S>,
     now: DateTime<Utc>,
 ) -> Leaderboard {
     let rows = aggregates
@@ -631,11 +632,11 @@ fn unranked_row(
     }
 }
 
-fn finish(
+fn finish<S: BuildHasher>(
     mut rows: Vec<LeaderboardRow>,
     limit: u32,
     empty_reason: EmptyReason,
-    movement: &HashMap<PlayerId, i32>,
+    movement: &HashMap<PlayerId, i32, S>,
     now: DateTime<Utc>,
 ) -> Leaderboard {
     rows.sort_by(board_order);
@@ -1415,5 +1416,4 @@ mod tests {
             }
         }
     }
-
 }

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::elo::PlayerAggregates;
 use crate::leaderboard::AppliedChange;
 use crate::math::win_rate;
 use crate::player::{PlayerDirectory, PlayerName};
 use crate::record::MatchRecord;
-use crate::elo::PlayerAggregates;
 use crate::streaks::{Streak, Streaks, player_results, streaks};
 use crate::{DomainError, MatchId, MatchKind, PlayerId, Side};
 
@@ -558,5 +558,4 @@ mod tests {
             }
         }
     }
-
 }

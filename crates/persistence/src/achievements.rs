@@ -128,17 +128,14 @@ pub async fn refresh_totals(conn: &mut Conn<'_>) -> Result<(), DbError> {
 }
 
 /// Each player's confirmed matches with their rating facts, and every match's confirmation
-/// time: whole tables read once.
-#[allow(clippy::type_complexity)]
-async fn per_player(
-    conn: &mut Conn<'_>,
-) -> Result<
-    (
-        BTreeMap<PlayerId, (Vec<MatchRecord>, BTreeMap<MatchId, EloFacts>)>,
-        HashMap<MatchId, DateTime<Utc>>,
-    ),
-    DbError,
-> {
+/// time.
+type PerPlayer = (
+    BTreeMap<PlayerId, (Vec<MatchRecord>, BTreeMap<MatchId, EloFacts>)>,
+    HashMap<MatchId, DateTime<Utc>>,
+);
+
+/// [`PerPlayer`]: whole tables read once.
+async fn per_player(conn: &mut Conn<'_>) -> Result<PerPlayer, DbError> {
     let records = matches::confirmed_records(conn).await?;
     let history = ratings::all_history(conn).await?;
     let mut history_by_match: HashMap<i64, Vec<&EloHistoryRow>> = HashMap::new();

@@ -294,32 +294,7 @@ async fn analyse(conn: &mut Conn<'_>) -> Result<Analysis, DbError> {
         }
     }
 
-    // Streaks and achievement measures the player page reads.
-    let stored: HashMap<PlayerId, &PlayerRow> =
-        player_rows.iter().map(|r| (r.player_id(), r)).collect();
-    for (player, expected) in achievements::expected_totals(conn).await? {
-        let Some(row) = stored.get(&player) else {
-            continue;
-        };
-        if check_totals(row, &expected, &mut drift) {
-            analysis.player_totals.insert(player, expected);
-        }
-    }
-
-    // The applied ratings the leaderboard's movement reads.
-    let changes: Vec<AppliedChange> = history.iter().map(|r| ratings::change(&r.entry())).collect();
-    for (row, expected) in history.iter().zip(leaderboard::applied_ratings(&changes)) {
-        if row.applied_rating != expected {
-            drift.push(item(
-                Entity::EloHistory,
-                row.id,
-                "applied_rating",
-                row.applied_rating,
-                expected,
-            ));
-            analysis.applied_ratings.insert(row.id, expected);
-        }
-    }
+    check_stored(conn, &player_rows, &history, &mut drift, &mut analysis).await?;
 
     // An achievement the backfill would award is missing (awards are never revoked, so an
     // extra one is no drift).
@@ -336,6 +311,46 @@ async fn analyse(conn: &mut Conn<'_>) -> Result<Analysis, DbError> {
     drift.sort_by_key(|d| (d.entity, d.id));
     analysis.report.items = drift;
     Ok(analysis)
+}
+
+/// The streak and measure columns and the applied ratings against their recomputation.
+async fn check_stored(
+    conn: &mut Conn<'_>,
+    player_rows: &[PlayerRow],
+    history: &[EloHistoryRow],
+    drift: &mut Vec<DriftItem>,
+    analysis: &mut Analysis,
+) -> Result<(), DbError> {
+    // Streaks and achievement measures the player page reads.
+    let stored: HashMap<PlayerId, &PlayerRow> =
+        player_rows.iter().map(|r| (r.player_id(), r)).collect();
+    for (player, expected) in achievements::expected_totals(conn).await? {
+        let Some(row) = stored.get(&player) else {
+            continue;
+        };
+        if check_totals(row, &expected, drift) {
+            analysis.player_totals.insert(player, expected);
+        }
+    }
+
+    // The applied ratings the leaderboard's movement reads.
+    let changes: Vec<AppliedChange> = history
+        .iter()
+        .map(|r| ratings::change(&r.entry()))
+        .collect();
+    for (row, expected) in history.iter().zip(leaderboard::applied_ratings(&changes)) {
+        if row.applied_rating != expected {
+            drift.push(item(
+                Entity::EloHistory,
+                row.id,
+                "applied_rating",
+                row.applied_rating,
+                expected,
+            ));
+            analysis.applied_ratings.insert(row.id, expected);
+        }
+    }
+    Ok(())
 }
 
 fn item(

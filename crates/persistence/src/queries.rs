@@ -14,9 +14,9 @@ use ttstats_domain::record::MatchRecord;
 use crate::conn::Conn;
 use crate::error::DbError;
 use crate::matches::{GameRow, MatchFull, MatchRow, ParticipantRow};
+use crate::players;
 use crate::ratings::EloHistoryRow;
 use crate::schema::{elo_history, games, match_participants};
-use crate::players;
 
 /// The matches every statistic counts: confirmed and not live (DOMAIN.md §1), as a boxed
 /// query to narrow further. Expanded inside `db_run!` so each backend gets its own box.

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use ttstats_domain::{MatchKind, PlayerId};
 use ttstats_domain::leaderboard::{
     self as board, EmptyReason, KindFilter, Leaderboard, LeaderboardFilter, LeaderboardPlayer,
     PlayerAggregate,
 };
+use ttstats_domain::{MatchKind, PlayerId};
 
 use super::{load_records, participants_of};
 use crate::conn::Conn;
@@ -111,7 +111,10 @@ async fn movements(
         .iter()
         .map(|r| {
             let id = r.player_id();
-            (id, board::movement_from_rating(r.rating, before.get(&id).copied()))
+            (
+                id,
+                board::movement_from_rating(r.rating, before.get(&id).copied()),
+            )
         })
         .filter(|(_, m)| *m != 0)
         .collect())

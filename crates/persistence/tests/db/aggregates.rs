@@ -1,14 +1,14 @@
 //! Reads that do not grow with history size (issue #8): the stored streaks, achievement
 //! measures and applied ratings equal what the matches and the history rows give.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
+use ttstats_domain::PlayerId;
 use ttstats_domain::achievements;
 use ttstats_domain::elo::RATING_CHART_POINTS;
 use ttstats_domain::leaderboard::{self as board, LeaderboardFilter};
 use ttstats_domain::player_stats::{self as stats, PlayerProfile};
 use ttstats_domain::streaks::StreakKind;
-use ttstats_domain::PlayerId;
 use ttstats_persistence::queries::{leaderboard, player_stats};
 use ttstats_persistence::{Db, both_backends, matches, ratings};
 
@@ -49,7 +49,7 @@ async fn from_matches(db: &Db, id: PlayerId) -> (stats::PlayerStats, Vec<i64>) {
         .iter()
         .map(|e| e.slug.to_owned())
         .collect();
-    let progress = achievements::progress(id, &records, &Default::default(), &earned)
+    let progress = achievements::progress(id, &records, &BTreeMap::new(), &earned)
         .iter()
         .map(|p| p.value)
         .collect();
@@ -77,14 +77,25 @@ both_backends!(
         assert_eq!(shown.stats.current_streak.kind, StreakKind::Win);
         assert_eq!(shown.stats.current_streak.length, 2);
         assert_eq!(
-            (shown.stats.longest_win_streak, shown.stats.longest_loss_streak),
+            (
+                shown.stats.longest_win_streak,
+                shown.stats.longest_loss_streak
+            ),
             (2, 1)
         );
         let (expected, progress) = from_matches(db, a).await;
         assert_eq!(shown.stats, expected);
-        let shown_progress: Vec<i64> = shown.achievements.progress.iter().map(|p| p.value).collect();
+        let shown_progress: Vec<i64> = shown
+            .achievements
+            .progress
+            .iter()
+            .map(|p| p.value)
+            .collect();
         assert_eq!(shown_progress, progress);
-        assert_eq!(shown.achievements.progress[3].value, 2, "two deuce games won");
+        assert_eq!(
+            shown.achievements.progress[3].value, 2,
+            "two deuce games won"
+        );
         assert_no_drift(db).await;
     }
 );
@@ -147,7 +158,11 @@ both_backends!(
         let total = RATING_CHART_POINTS + 3;
         for i in 0..total {
             let scores = if i % 3 == 0 { LOSS_0_3 } else { WIN_3_0 };
-            create(db, &singles(a, g, &scores, 10 * DAY - i64::try_from(i).unwrap())).await;
+            create(
+                db,
+                &singles(a, g, &scores, 10 * DAY - i64::try_from(i).unwrap()),
+            )
+            .await;
         }
         let full = db
             .run(async |conn| ratings::history_of(conn, a).await)
@@ -180,7 +195,10 @@ both_backends!(
             guest(db, "cat").await,
         );
         let mut ids = Vec::new();
-        for (i, (x, y)) in [(a, b), (b, c), (a, c), (c, a), (b, a)].into_iter().enumerate() {
+        for (i, (x, y)) in [(a, b), (b, c), (a, c), (c, a), (b, a)]
+            .into_iter()
+            .enumerate()
+        {
             let minutes = (20 - 3 * i64::try_from(i).unwrap()) * DAY;
             ids.push(create_id(db, &singles(x, y, &WIN_3_0, minutes)).await);
         }
@@ -210,7 +228,10 @@ both_backends!(
             .run(async |conn| ratings::all_history(conn).await)
             .await
             .unwrap();
-        let changes: Vec<_> = history.iter().map(|r| ratings::change(&r.entry())).collect();
+        let changes: Vec<_> = history
+            .iter()
+            .map(|r| ratings::change(&r.entry()))
+            .collect();
         let expected = board::movements_7d(&changes, now());
         for row in &shown.items {
             assert_eq!(

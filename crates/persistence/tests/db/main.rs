@@ -2,8 +2,8 @@
 #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod accounts;
-mod aggregates;
 mod achievements;
+mod aggregates;
 mod championships;
 mod check;
 mod fixtures;
