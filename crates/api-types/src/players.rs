@@ -414,7 +414,8 @@ pub struct PlayerStats {
     pub rated_matches: u32,
     /// Verified player.
     pub verified: bool,
-    /// The rating chart.
+    /// The last 100 points of the rating chart ("Start" at 1500 only while the player has
+    /// fewer than 100 rated matches); the whole series is `GET /players/{id}/elo-history`.
     pub rating_history: Vec<RatingPoint>,
     /// Earned achievements and progress.
     pub achievements: Achievements,

@@ -347,6 +347,40 @@ pub fn backfill(
     awards
 }
 
+/// A player's running totals over all their confirmed matches in play order: the measures of
+/// the progress view (§3.14) and the streaks (§3.7). The write path stores them on the
+/// `players` row, so reads never fold the player's matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PlayerTotals {
+    /// Matches played.
+    pub played: i64,
+    /// Matches won.
+    pub won: i64,
+    /// Current, longest win and longest loss runs.
+    pub streaks: Streaks,
+    /// Games won in which both scores were ≥ 10.
+    pub deuce_wins: i64,
+    /// The most singles matches against one opponent.
+    pub top_rivalry: i64,
+    /// The largest giant-slayer gap of a won match (rounded down, at least 0).
+    pub top_gap: i64,
+}
+
+/// The totals of `player` over their confirmed `matches` (any order; other players' matches
+/// and unfinished ones are skipped) with their rating facts per match.
+#[must_use]
+pub fn totals(
+    player: PlayerId,
+    matches: &[MatchRecord],
+    elo: &BTreeMap<MatchId, EloFacts>,
+) -> PlayerTotals {
+    let mut totals = Totals::default();
+    for m in in_play_order(matches) {
+        totals.add(player, m, elo.get(&m.id));
+    }
+    totals.summary()
+}
+
 /// Progress in all 12 groups, in display order, from the player's confirmed matches, their rating facts and the
 /// slugs they hold.
 #[must_use]
@@ -356,13 +390,15 @@ pub fn progress(
     elo: &BTreeMap<MatchId, EloFacts>,
     earned: &BTreeSet<String>,
 ) -> Vec<AchievementProgress> {
-    let mut totals = Totals::default();
-    for m in in_play_order(matches) {
-        totals.add(player, m, elo.get(&m.id));
-    }
+    progress_of(&totals(player, matches, elo), earned)
+}
+
+/// Progress in all 12 groups, in display order, from stored totals and the slugs held.
+#[must_use]
+pub fn progress_of(totals: &PlayerTotals, earned: &BTreeSet<String>) -> Vec<AchievementProgress> {
     AchievementGroup::ALL
         .iter()
-        .map(|&group| group_progress(group, &totals, earned))
+        .map(|&group| group_progress(group, totals, earned))
         .collect()
 }
 
@@ -375,6 +411,13 @@ pub fn achievements_view(
     elo: &BTreeMap<MatchId, EloFacts>,
     awards: &[AwardRecord],
 ) -> AchievementsView {
+    achievements_view_of(&totals(player, matches, elo), awards)
+}
+
+/// The `{earned, progress}` view from the stored awards (unknown slugs are skipped) and the
+/// player's stored totals: what the player page reads.
+#[must_use]
+pub fn achievements_view_of(totals: &PlayerTotals, awards: &[AwardRecord]) -> AchievementsView {
     let by_slug: BTreeMap<&str, &AwardRecord> =
         awards.iter().map(|r| (r.slug.as_str(), r)).collect();
     let earned = ACHIEVEMENTS
@@ -392,7 +435,7 @@ pub fn achievements_view(
     let slugs = awards.iter().map(|r| r.slug.clone()).collect();
     AchievementsView {
         earned,
-        progress: progress(player, matches, elo, &slugs),
+        progress: progress_of(totals, &slugs),
     }
 }
 
@@ -530,6 +573,17 @@ impl<'a> Outcome<'a> {
 }
 
 impl Totals {
+    fn summary(&self) -> PlayerTotals {
+        PlayerTotals {
+            played: self.played,
+            won: self.won,
+            streaks: self.streaks,
+            deuce_wins: self.deuce_wins,
+            top_rivalry: self.top_rivalry,
+            top_gap: self.top_gap,
+        }
+    }
+
     /// Counts one match (in play order); returns it seen from the player's side, or `None`
     /// (changing nothing) when it does not count.
     fn add<'a>(
@@ -561,7 +615,7 @@ impl Totals {
 
 fn group_progress(
     group: AchievementGroup,
-    totals: &Totals,
+    totals: &PlayerTotals,
     earned: &BTreeSet<String>,
 ) -> AchievementProgress {
     let members = || ACHIEVEMENTS.iter().filter(move |a| a.group == group);

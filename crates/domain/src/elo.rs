@@ -368,6 +368,21 @@ pub fn rating_history(player: PlayerId, history: &[EloHistoryEntry]) -> Vec<Rati
     points
 }
 
+/// How many points of the rating chart the player statistics carry: the last ones of the
+/// series [`rating_history`] builds (the full series is the player's Elo history).
+pub const RATING_CHART_POINTS: usize = 100;
+
+/// The last [`RATING_CHART_POINTS`] points of `player`'s rating chart, from their last
+/// history rows in id order (at least that many rows when the player has that many, any fewer
+/// only when they are all of them): the tail of [`rating_history`] of the full history.
+#[must_use]
+pub fn rating_chart_tail(player: PlayerId, last_rows: &[EloHistoryEntry]) -> Vec<RatingPoint> {
+    let mut points = rating_history(player, last_rows);
+    let surplus = points.len().saturating_sub(RATING_CHART_POINTS);
+    points.drain(..surplus);
+    points
+}
+
 /// A match's participants in ascending id order: the order their player rows are locked in
 /// (§3.6), so two confirmations never wait on each other's locks.
 #[must_use]

@@ -7,10 +7,12 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::elo::INITIAL_RATING;
 use crate::math::win_rate;
 use crate::player::PlayerName;
 use crate::record::MatchRecord;
@@ -432,6 +434,19 @@ pub fn leaderboard(
     changes: &[AppliedChange],
     now: DateTime<Utc>,
 ) -> Leaderboard {
+    leaderboard_moved(filter, players, matches, &movements_7d(changes, now), now)
+}
+
+/// [`leaderboard`] with each player's `movement_7d` given (absent = 0), as
+/// [`movement_from_rating`] computes it from one history row per player.
+#[must_use]
+pub fn leaderboard_moved<S: BuildHasher>(
+    filter: &LeaderboardFilter,
+    players: &[LeaderboardPlayer],
+    matches: &[MatchRecord],
+    movement: &HashMap<PlayerId, i32, S>,
+    now: DateTime<Utc>,
+) -> Leaderboard {
     #[derive(Default)]
     struct Tally {
         matches: u32,
@@ -478,7 +493,7 @@ pub fn leaderboard(
     } else {
         EmptyReason::NoMatches
     };
-    finish(rows, filter.limit, empty_reason, changes, now)
+    finish(rows, filter.limit, empty_reason, movement, now)
 }
 
 /// The default board (all kinds, all time) from the players' aggregate columns alone; equal
@@ -491,6 +506,17 @@ pub fn default_leaderboard(
     limit: u32,
     aggregates: &[PlayerAggregate],
     changes: &[AppliedChange],
+    now: DateTime<Utc>,
+) -> Leaderboard {
+    default_leaderboard_moved(limit, aggregates, &movements_7d(changes, now), now)
+}
+
+/// [`default_leaderboard`] with each player's `movement_7d` given (absent = 0).
+#[must_use]
+pub fn default_leaderboard_moved<S: BuildHasher>(
+    limit: u32,
+    aggregates: &[PlayerAggregate],
+    movement: &HashMap<PlayerId, i32, S>,
     now: DateTime<Utc>,
 ) -> Leaderboard {
     let rows = aggregates
@@ -507,18 +533,59 @@ pub fn default_leaderboard(
             )
         })
         .collect();
-    finish(rows, limit, EmptyReason::NoMatches, changes, now)
+    finish(rows, limit, EmptyReason::NoMatches, movement, now)
 }
 
 /// Sum of each player's rating changes applied at or after now − 7 × 24 h.
 #[must_use]
 pub fn movements_7d(changes: &[AppliedChange], now: DateTime<Utc>) -> HashMap<PlayerId, i32> {
-    let since = now - TimeDelta::hours(7 * 24);
+    let since = movement_since(now);
     let mut movement = HashMap::new();
     for c in changes.iter().filter(|c| c.applied_at >= since) {
         *movement.entry(c.player).or_insert(0) += c.change;
     }
     movement
+}
+
+/// The start of the movement window: 7 × 24 h before `now`; a change applied at or after it
+/// counts.
+#[must_use]
+pub fn movement_since(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - TimeDelta::hours(7 * 24)
+}
+
+/// `movement_7d` of a player whose rating is `rating`, from `rating_before`: the
+/// [`applied_ratings`] value of their last history row applied before [`movement_since`]
+/// (`None` without such a row: the initial 1500). Equal to the sum of the changes applied
+/// since (what [`movements_7d`] adds up) whenever `rating` is 1500 plus all the player's
+/// changes, whatever order the rows were replayed in.
+#[must_use]
+pub fn movement_from_rating(rating: i32, rating_before: Option<i32>) -> i32 {
+    rating - rating_before.unwrap_or(INITIAL_RATING)
+}
+
+/// For each change (any order), the player's rating once every change of theirs applied up
+/// to it is counted, in `applied_at` order with ties in the given order (history rows are
+/// given in id order): 1500 plus those changes. It equals the row's `new_rating` as long as
+/// rows are applied in id order (normal operation); after a recalculation, which replays in
+/// play order but keeps `applied_at`, it may not. Stored as `elo_history.applied_rating`.
+#[must_use]
+pub fn applied_ratings(changes: &[AppliedChange]) -> Vec<i32> {
+    let mut order: Vec<usize> = (0..changes.len()).collect();
+    order.sort_by_key(|&i| (changes[i].player, changes[i].applied_at, i));
+    let mut result = vec![INITIAL_RATING; changes.len()];
+    let mut running: Option<(PlayerId, i32)> = None;
+    for i in order {
+        let c = &changes[i];
+        let before = match running {
+            Some((p, r)) if p == c.player => r,
+            _ => INITIAL_RATING,
+        };
+        let after = before + c.change;
+        result[i] = after;
+        running = Some((c.player, after));
+    }
+    result
 }
 
 /// The rank badge (§3.12): 1 + the number of players with a strictly higher rating.
@@ -565,11 +632,11 @@ fn unranked_row(
     }
 }
 
-fn finish(
+fn finish<S: BuildHasher>(
     mut rows: Vec<LeaderboardRow>,
     limit: u32,
     empty_reason: EmptyReason,
-    changes: &[AppliedChange],
+    movement: &HashMap<PlayerId, i32, S>,
     now: DateTime<Utc>,
 ) -> Leaderboard {
     rows.sort_by(board_order);
@@ -577,7 +644,6 @@ fn finish(
     if limit > 0 {
         rows.truncate(limit as usize);
     }
-    let movement = movements_7d(changes, now);
     let mut biggest: Option<(u32, usize)> = None;
     for (index, row) in rows.iter_mut().enumerate() {
         row.rank = index as u32 + 1;
@@ -1287,6 +1353,67 @@ mod tests {
             );
             let from_aggregates = default_leaderboard(limit, &aggregates(&players, &matches), &changes, now);
             prop_assert_eq!(from_aggregates, from_matches);
+        }
+    }
+
+    proptest! {
+        /// The read path's movement (current rating minus the applied rating of the last row
+        /// before the window) equals the §3.8 definition (the sum of the changes applied in
+        /// the window), also after a recalculation replayed matches in an order other than
+        /// the one they were applied in (`applied_at` kept).
+        #[test]
+        fn movement_from_one_row_per_player_equals_the_sum_of_the_week(
+            ms in prop::collection::vec(
+                (1i64..5, 1i64..4, any::<bool>(), -400i64..0, 0i64..400),
+                0..30,
+            ),
+            boundary in any::<bool>(),
+        ) {
+            let now = at_hours(0);
+            let confirmed: Vec<(MatchRecord, DateTime<Utc>)> = ms
+                .iter()
+                .enumerate()
+                .map(|(i, &(a, offset, side1_wins, played, applied_ago))| {
+                    let b = (a - 1 + offset) % 4 + 1;
+                    let scores: &[(i64, i64)] = if side1_wins { &[(11, 9)] } else { &[(9, 11)] };
+                    let r = test_matches::record(i as i64 + 1, &[a], &[b], scores, 60 * played);
+                    // Some exactly at the window's start, which counts.
+                    let applied = if boundary && i % 3 == 0 {
+                        movement_since(now)
+                    } else {
+                        now - Duration::hours(applied_ago)
+                    };
+                    (r, applied)
+                })
+                .collect();
+            let ids: Vec<PlayerId> = (1..=4).map(PlayerId).collect();
+            let replay = crate::elo::replay(&confirmed, &ids);
+            let changes: Vec<AppliedChange> = replay
+                .history
+                .iter()
+                .map(|h| AppliedChange {
+                    match_id: h.match_id,
+                    player: h.player_id,
+                    applied_at: h.applied_at,
+                    change: h.rating_change,
+                })
+                .collect();
+            let applied = applied_ratings(&changes);
+            let expected = movements_7d(&changes, now);
+            for player in ids {
+                // The last row before the window in (applied_at, id) order.
+                let before = changes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.player == player && c.applied_at < movement_since(now))
+                    .max_by_key(|(i, c)| (c.applied_at, *i))
+                    .map(|(i, _)| applied[i]);
+                let rating = replay.aggregates[&player].rating;
+                prop_assert_eq!(
+                    movement_from_rating(rating, before),
+                    expected.get(&player).copied().unwrap_or(0)
+                );
+            }
         }
     }
 }

@@ -7,11 +7,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::elo::PlayerAggregates;
 use crate::leaderboard::AppliedChange;
 use crate::math::win_rate;
 use crate::player::{PlayerDirectory, PlayerName};
 use crate::record::MatchRecord;
-use crate::streaks::{Streak, player_results, streaks};
+use crate::streaks::{Streak, Streaks, player_results, streaks};
 use crate::{DomainError, MatchId, MatchKind, PlayerId, Side};
 
 /// The per-player values the statistics pass through unchanged (the `players` row).
@@ -90,6 +91,35 @@ pub fn player_stats(profile: &PlayerProfile, matches: &[MatchRecord]) -> PlayerS
         longest_loss_streak: s.longest_loss,
         games_won,
         games_lost,
+        rating: profile.rating,
+        peak_rating: profile.peak_rating,
+        rated_matches: profile.rated_matches,
+        verified: profile.verified,
+    }
+}
+
+/// The statistics of `profile`'s player from the stored aggregates (`players` row: totals and
+/// the streaks the write path keeps, §3.7): equal to [`player_stats`] over the player's
+/// confirmed matches whenever the stored columns are in step with them.
+#[must_use]
+pub fn player_stats_of(
+    profile: &PlayerProfile,
+    aggregates: &PlayerAggregates,
+    streaks: &Streaks,
+) -> PlayerStats {
+    let total_matches = aggregates.confirmed_matches;
+    let wins = aggregates.wins.min(total_matches);
+    PlayerStats {
+        player_id: profile.id,
+        total_matches,
+        wins,
+        losses: total_matches - wins,
+        win_rate: win_rate(wins, total_matches),
+        current_streak: streaks.current,
+        longest_win_streak: streaks.longest_win,
+        longest_loss_streak: streaks.longest_loss,
+        games_won: aggregates.games_won,
+        games_lost: aggregates.games_lost,
         rating: profile.rating,
         peak_rating: profile.peak_rating,
         rated_matches: profile.rated_matches,
@@ -482,5 +512,50 @@ mod tests {
             PageRequest::from_query(Some(""), Some("")),
             Ok(PageRequest::default())
         );
+    }
+
+    proptest::proptest! {
+        /// What the read path shows from the stored columns (aggregates of the rating replay,
+        /// streaks of the achievement totals) equals the statistics over the matches, whatever
+        /// order the matches were played and confirmed in.
+        #[test]
+        fn statistics_from_stored_aggregates_equal_statistics_from_matches(
+            ms in proptest::collection::vec(
+                (0i64..4, 1i64..4, proptest::bool::ANY, proptest::bool::ANY, -500i64..500),
+                0..30,
+            ),
+        ) {
+            let records: Vec<MatchRecord> = ms
+                .iter()
+                .enumerate()
+                .map(|(i, &(a, offset, doubles, side1_wins, hours))| {
+                    let b = (a + offset) % 4 + 1;
+                    let a = a + 1;
+                    let scores: &[(i64, i64)] = if side1_wins {
+                        &[(11, 9), (12, 10), (11, 0)]
+                    } else {
+                        &[(9, 11), (11, 5), (3, 11), (10, 12)]
+                    };
+                    if doubles {
+                        let others: Vec<i64> = (1..=4).filter(|p| *p != a && *p != b).collect();
+                        record(i as i64 + 1, &[a, others[0]], &[b, others[1]], scores, 60 * hours)
+                    } else {
+                        record(i as i64 + 1, &[a], &[b], scores, 60 * hours)
+                    }
+                })
+                .collect();
+            let confirmed: Vec<(MatchRecord, DateTime<Utc>)> =
+                records.iter().map(|r| (r.clone(), at_hours(0))).collect();
+            let ids: Vec<PlayerId> = (1..=4).map(PlayerId).collect();
+            let replay = crate::elo::replay(&confirmed, &ids);
+            for player in ids {
+                let p = PlayerProfile { id: player, ..profile(player.0) };
+                let totals = crate::achievements::totals(player, &records, &std::collections::BTreeMap::new());
+                let stored = player_stats_of(&p, &replay.aggregates[&player], &totals.streaks);
+                proptest::prop_assert_eq!(stored, player_stats(&p, &records));
+                proptest::prop_assert_eq!(totals.played, i64::from(replay.aggregates[&player].confirmed_matches));
+                proptest::prop_assert_eq!(totals.won, i64::from(replay.aggregates[&player].wins));
+            }
+        }
     }
 }

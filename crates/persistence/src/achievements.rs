@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use ttstats_domain::achievements::{self as rules, Award};
+use ttstats_domain::achievements::{self as rules, Award, EloFacts, PlayerTotals};
 use ttstats_domain::record::MatchRecord;
 use ttstats_domain::{MatchId, PlayerId};
 
@@ -17,7 +17,7 @@ use crate::error::DbError;
 use crate::queries::player_stats::{awards_of, confirmed_of, elo_facts};
 use crate::ratings::{self, EloHistoryRow};
 use crate::schema::{achievements as a, player_achievements as pa};
-use crate::{matches, to_db};
+use crate::{matches, players, to_db};
 
 /// One award to store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +56,13 @@ pub async fn award_for_match(
             facts.get(&confirmed.id),
             &earned,
         );
+        // The streaks and measures the player page reads, over the matches including this one
+        // (which may have been played before others: recomputed, never incremented).
+        let mut played = records;
+        if !played.iter().any(|m| m.id == confirmed.id) {
+            played.push(confirmed.clone());
+        }
+        players::write_totals(conn, player, &rules::totals(player, &played, &facts)).await?;
         awards.extend(slugs.into_iter().map(|slug| NewAward {
             player,
             slug,
@@ -78,6 +85,57 @@ pub async fn backfill(conn: &mut Conn<'_>) -> Result<Vec<NewAward>, DbError> {
 /// The awards the backfill would store now, by player then play order (the consistency
 /// check reports them as drift).
 pub async fn missing_awards(conn: &mut Conn<'_>) -> Result<Vec<NewAward>, DbError> {
+    let (by_player, confirmed_at) = per_player(conn).await?;
+    let held = all_held(conn).await?;
+    let mut missing = Vec::new();
+    for (player, (played, facts)) in by_player {
+        let earned = held.get(&player).cloned().unwrap_or_default();
+        let awards = rules::backfill(player, &played, &facts, &earned);
+        missing.extend(awards.into_iter().map(|Award { slug, match_id }| NewAward {
+            player,
+            slug,
+            match_id,
+            awarded_at: confirmed_at.get(&match_id).copied().unwrap_or_default(),
+        }));
+    }
+    Ok(missing)
+}
+
+/// Every player's streaks and achievement measures recomputed from their confirmed matches
+/// (players without any get the empty totals): what `players` must store.
+pub async fn expected_totals(
+    conn: &mut Conn<'_>,
+) -> Result<BTreeMap<PlayerId, PlayerTotals>, DbError> {
+    let (by_player, _) = per_player(conn).await?;
+    let mut expected: BTreeMap<PlayerId, PlayerTotals> = players::all_players(conn)
+        .await?
+        .iter()
+        .map(|p| (p.player_id(), PlayerTotals::default()))
+        .collect();
+    for (player, (played, facts)) in by_player {
+        expected.insert(player, rules::totals(player, &played, &facts));
+    }
+    Ok(expected)
+}
+
+/// Rewrites every player's streak and achievement-measure columns from their confirmed
+/// matches (after a recalculation, and once after the migration that adds them).
+pub async fn refresh_totals(conn: &mut Conn<'_>) -> Result<(), DbError> {
+    for (player, totals) in expected_totals(conn).await? {
+        players::write_totals(conn, player, &totals).await?;
+    }
+    Ok(())
+}
+
+/// Each player's confirmed matches with their rating facts, and every match's confirmation
+/// time.
+type PerPlayer = (
+    BTreeMap<PlayerId, (Vec<MatchRecord>, BTreeMap<MatchId, EloFacts>)>,
+    HashMap<MatchId, DateTime<Utc>>,
+);
+
+/// [`PerPlayer`]: whole tables read once.
+async fn per_player(conn: &mut Conn<'_>) -> Result<PerPlayer, DbError> {
     let records = matches::confirmed_records(conn).await?;
     let history = ratings::all_history(conn).await?;
     let mut history_by_match: HashMap<i64, Vec<&EloHistoryRow>> = HashMap::new();
@@ -92,25 +150,20 @@ pub async fn missing_awards(conn: &mut Conn<'_>) -> Result<Vec<NewAward>, DbErro
             by_player.entry(player).or_default().push(record.clone());
         }
     }
-    let held = all_held(conn).await?;
-    let mut missing = Vec::new();
-    for (player, played) in by_player {
-        let mut rows: Vec<EloHistoryRow> = played
-            .iter()
-            .flat_map(|m| history_by_match.get(&m.id.0).into_iter().flatten())
-            .map(|r| (*r).clone())
-            .collect();
-        rows.sort_by_key(|r| r.id);
-        let earned = held.get(&player).cloned().unwrap_or_default();
-        let awards = rules::backfill(player, &played, &elo_facts(player, &rows), &earned);
-        missing.extend(awards.into_iter().map(|Award { slug, match_id }| NewAward {
-            player,
-            slug,
-            match_id,
-            awarded_at: confirmed_at.get(&match_id).copied().unwrap_or_default(),
-        }));
-    }
-    Ok(missing)
+    let result = by_player
+        .into_iter()
+        .map(|(player, played)| {
+            let mut rows: Vec<EloHistoryRow> = played
+                .iter()
+                .flat_map(|m| history_by_match.get(&m.id.0).into_iter().flatten())
+                .map(|r| (*r).clone())
+                .collect();
+            rows.sort_by_key(|r| r.id);
+            let facts = elo_facts(player, &rows);
+            (player, (played, facts))
+        })
+        .collect();
+    Ok((result, confirmed_at))
 }
 
 /// Every player's stored slugs.

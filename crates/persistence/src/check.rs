@@ -12,7 +12,9 @@ use std::fmt;
 
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use ttstats_domain::achievements::PlayerTotals;
 use ttstats_domain::elo::{self, INITIAL_RATING, PlayerAggregates};
+use ttstats_domain::leaderboard::{self, AppliedChange};
 use ttstats_domain::{MatchId, PlayerId};
 
 use crate::conn::Conn;
@@ -20,7 +22,7 @@ use crate::error::DbError;
 use crate::matches::{GameRow, MatchFull, MatchRow, ParticipantRow};
 use crate::players::{self, PlayerRow};
 use crate::ratings::{self, EloHistoryRow};
-use crate::schema::{games, match_participants, matches as m};
+use crate::schema::{elo_history, games, match_participants, matches as m};
 use crate::{achievements, from_db};
 
 /// The kind of row a drift item is about.
@@ -154,6 +156,15 @@ pub async fn fix(conn: &mut Conn<'_>) -> Result<DriftReport, DbError> {
         ratings::recalculate(conn, false).await?;
     } else {
         players::write_aggregates(conn, &analysis.player_aggregates).await?;
+        for (player, totals) in &analysis.player_totals {
+            players::write_totals(conn, *player, totals).await?;
+        }
+        for (id, applied) in &analysis.applied_ratings {
+            db_run!(conn, |c| diesel::update(elo_history::table.find(*id))
+                .set(elo_history::applied_rating.eq(*applied))
+                .execute(c)
+                .await)?;
+        }
         achievements::backfill(conn).await?;
     }
     Ok(analysis.report)
@@ -172,6 +183,8 @@ struct Analysis {
     game_winners: BTreeMap<i64, i32>,
     match_caches: BTreeMap<i64, MatchCache>,
     player_aggregates: BTreeMap<PlayerId, PlayerAggregates>,
+    player_totals: BTreeMap<PlayerId, PlayerTotals>,
+    applied_ratings: BTreeMap<i64, i32>,
     history_drift: bool,
 }
 
@@ -227,6 +240,8 @@ async fn analyse(conn: &mut Conn<'_>) -> Result<Analysis, DbError> {
         game_winners: BTreeMap::new(),
         match_caches: BTreeMap::new(),
         player_aggregates: BTreeMap::new(),
+        player_totals: BTreeMap::new(),
+        applied_ratings: BTreeMap::new(),
         history_drift: false,
     };
     let mut drift = Vec::new();
@@ -279,6 +294,8 @@ async fn analyse(conn: &mut Conn<'_>) -> Result<Analysis, DbError> {
         }
     }
 
+    check_stored(conn, &player_rows, &history, &mut drift, &mut analysis).await?;
+
     // An achievement the backfill would award is missing (awards are never revoked, so an
     // extra one is no drift).
     for award in achievements::missing_awards(conn).await? {
@@ -294,6 +311,46 @@ async fn analyse(conn: &mut Conn<'_>) -> Result<Analysis, DbError> {
     drift.sort_by_key(|d| (d.entity, d.id));
     analysis.report.items = drift;
     Ok(analysis)
+}
+
+/// The streak and measure columns and the applied ratings against their recomputation.
+async fn check_stored(
+    conn: &mut Conn<'_>,
+    player_rows: &[PlayerRow],
+    history: &[EloHistoryRow],
+    drift: &mut Vec<DriftItem>,
+    analysis: &mut Analysis,
+) -> Result<(), DbError> {
+    // Streaks and achievement measures the player page reads.
+    let stored: HashMap<PlayerId, &PlayerRow> =
+        player_rows.iter().map(|r| (r.player_id(), r)).collect();
+    for (player, expected) in achievements::expected_totals(conn).await? {
+        let Some(row) = stored.get(&player) else {
+            continue;
+        };
+        if check_totals(row, &expected, drift) {
+            analysis.player_totals.insert(player, expected);
+        }
+    }
+
+    // The applied ratings the leaderboard's movement reads.
+    let changes: Vec<AppliedChange> = history
+        .iter()
+        .map(|r| ratings::change(&r.entry()))
+        .collect();
+    for (row, expected) in history.iter().zip(leaderboard::applied_ratings(&changes)) {
+        if row.applied_rating != expected {
+            drift.push(item(
+                Entity::EloHistory,
+                row.id,
+                "applied_rating",
+                row.applied_rating,
+                expected,
+            ));
+            analysis.applied_ratings.insert(row.id, expected);
+        }
+    }
+    Ok(())
 }
 
 fn item(
@@ -471,6 +528,57 @@ fn ratings_from_history(history: &[EloHistoryRow]) -> BTreeMap<PlayerId, (i32, i
 }
 
 /// Adds a drift item per aggregate column that differs; returns whether any did.
+/// Compares the stored streak and measure columns with `expected`; true when any differs.
+fn check_totals(row: &PlayerRow, expected: &PlayerTotals, drift: &mut Vec<DriftItem>) -> bool {
+    let stored = row.totals();
+    let s = (&stored.streaks, &expected.streaks);
+    let columns: [(&str, String, String); 7] = [
+        (
+            "streak_kind",
+            players::streak_kind_str(s.0.current.kind).to_owned(),
+            players::streak_kind_str(s.1.current.kind).to_owned(),
+        ),
+        (
+            "streak_length",
+            s.0.current.length.to_string(),
+            s.1.current.length.to_string(),
+        ),
+        (
+            "longest_win_streak",
+            s.0.longest_win.to_string(),
+            s.1.longest_win.to_string(),
+        ),
+        (
+            "longest_loss_streak",
+            s.0.longest_loss.to_string(),
+            s.1.longest_loss.to_string(),
+        ),
+        (
+            "deuce_wins",
+            stored.deuce_wins.to_string(),
+            expected.deuce_wins.to_string(),
+        ),
+        (
+            "top_rivalry",
+            stored.top_rivalry.to_string(),
+            expected.top_rivalry.to_string(),
+        ),
+        (
+            "top_giant_gap",
+            stored.top_gap.to_string(),
+            expected.top_gap.to_string(),
+        ),
+    ];
+    let mut any = false;
+    for (column, stored, expected) in columns {
+        if stored != expected {
+            drift.push(item(Entity::Player, row.id, column, stored, expected));
+            any = true;
+        }
+    }
+    any
+}
+
 fn check_player(row: &PlayerRow, expected: &PlayerAggregates, drift: &mut Vec<DriftItem>) -> bool {
     // The raw columns, not `PlayerRow::aggregates`, which clamps a corrupt negative count.
     let columns: [(&str, i32, i64); 8] = [
@@ -522,6 +630,7 @@ mod tests {
             rating_change: new - old,
             k_factor: 48.0,
             applied_at: chrono::NaiveDateTime::default(),
+            applied_rating: new,
         };
         let got = ratings_from_history(&[row(1, 1500, 1476), row(2, 1476, 1490)]);
         assert_eq!(got[&PlayerId(1)], (1490, 1500, 2));

@@ -12,6 +12,9 @@ const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgre
 const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 
 // Several instances starting at once: one migrates, the others wait on this lock.
+// The migration that adds `players`' streak and achievement-measure columns.
+const TOTALS_MIGRATION: &str = "000005_aggregates";
+
 const MIGRATION_LOCK: &str = "SELECT pg_advisory_lock(7021984)";
 
 /// Applies pending migrations to the database at `url`; returns the names applied.
@@ -88,8 +91,17 @@ impl Db {
     /// definitions from the domain crate (they are data, not schema).
     pub async fn migrate(&self) -> Result<Vec<String>, DbError> {
         let applied = run_pending(self.url()).await?;
-        self.transaction(async |conn| crate::achievements::sync_definitions(conn).await)
-            .await?;
+        // The migration adding the streak and achievement-measure columns cannot compute them
+        // in SQL: fill them once, right after it ran.
+        let fill_totals = applied.iter().any(|m| m.contains(TOTALS_MIGRATION));
+        self.transaction(async |conn| {
+            crate::achievements::sync_definitions(conn).await?;
+            if fill_totals {
+                crate::achievements::refresh_totals(conn).await?;
+            }
+            Ok(())
+        })
+        .await?;
         Ok(applied)
     }
 }

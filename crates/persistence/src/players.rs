@@ -6,8 +6,10 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use ttstats_domain::PlayerId;
+use ttstats_domain::achievements::PlayerTotals;
 use ttstats_domain::elo::PlayerAggregates;
 use ttstats_domain::player::PlayerName;
+use ttstats_domain::streaks::{Streak, StreakKind, Streaks};
 
 use crate::conn::Conn;
 use crate::error::DbError;
@@ -35,6 +37,13 @@ pub struct PlayerRow {
     pub losses: i32,
     pub games_won: i32,
     pub games_lost: i32,
+    pub streak_kind: String,
+    pub streak_length: i32,
+    pub longest_win_streak: i32,
+    pub longest_loss_streak: i32,
+    pub deuce_wins: i32,
+    pub top_rivalry: i32,
+    pub top_giant_gap: i32,
 }
 
 impl PlayerRow {
@@ -60,6 +69,31 @@ impl PlayerRow {
             losses: n(self.losses),
             games_won: n(self.games_won),
             games_lost: n(self.games_lost),
+        }
+    }
+
+    /// The stored streaks and achievement measures (written with each confirmation).
+    pub fn totals(&self) -> PlayerTotals {
+        let n = |v: i32| u32::try_from(v).unwrap_or(0);
+        let kind = match self.streak_kind.as_str() {
+            "win" => StreakKind::Win,
+            "loss" => StreakKind::Loss,
+            _ => StreakKind::None,
+        };
+        PlayerTotals {
+            played: i64::from(self.confirmed_matches),
+            won: i64::from(self.wins),
+            streaks: Streaks {
+                current: Streak {
+                    kind,
+                    length: n(self.streak_length),
+                },
+                longest_win: n(self.longest_win_streak),
+                longest_loss: n(self.longest_loss_streak),
+            },
+            deuce_wins: i64::from(self.deuce_wins),
+            top_rivalry: i64::from(self.top_rivalry),
+            top_gap: i64::from(self.top_giant_gap),
         }
     }
 }
@@ -330,6 +364,58 @@ pub async fn write_aggregates(
             .execute(c)
             .await)?;
     }
+    Ok(())
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = players)]
+struct TotalColumns {
+    streak_kind: &'static str,
+    streak_length: i32,
+    longest_win_streak: i32,
+    longest_loss_streak: i32,
+    deuce_wins: i32,
+    top_rivalry: i32,
+    top_giant_gap: i32,
+}
+
+impl From<&PlayerTotals> for TotalColumns {
+    fn from(t: &PlayerTotals) -> Self {
+        let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+        let w = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+        Self {
+            streak_kind: streak_kind_str(t.streaks.current.kind),
+            streak_length: n(t.streaks.current.length),
+            longest_win_streak: n(t.streaks.longest_win),
+            longest_loss_streak: n(t.streaks.longest_loss),
+            deuce_wins: w(t.deuce_wins),
+            top_rivalry: w(t.top_rivalry),
+            top_giant_gap: w(t.top_gap),
+        }
+    }
+}
+
+/// The `players.streak_kind` value of `kind`.
+pub fn streak_kind_str(kind: StreakKind) -> &'static str {
+    match kind {
+        StreakKind::Win => "win",
+        StreakKind::Loss => "loss",
+        StreakKind::None => "none",
+    }
+}
+
+/// Writes a player's streak and achievement-measure columns (`played` and `won` are the
+/// aggregate columns, written by [`write_aggregates`]).
+pub async fn write_totals(
+    conn: &mut Conn<'_>,
+    player: PlayerId,
+    totals: &PlayerTotals,
+) -> Result<(), DbError> {
+    let columns = TotalColumns::from(totals);
+    db_run!(conn, |c| diesel::update(players::table.find(player.0))
+        .set(&columns)
+        .execute(c)
+        .await)?;
     Ok(())
 }
 

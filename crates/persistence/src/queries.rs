@@ -5,20 +5,18 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use ttstats_domain::PlayerId;
-use ttstats_domain::leaderboard::AppliedChange;
 use ttstats_domain::player::PlayerDirectory;
 use ttstats_domain::record::MatchRecord;
 
 use crate::conn::Conn;
 use crate::error::DbError;
 use crate::matches::{GameRow, MatchFull, MatchRow, ParticipantRow};
+use crate::players;
 use crate::ratings::EloHistoryRow;
 use crate::schema::{elo_history, games, match_participants};
-use crate::{from_db, players};
 
 /// The matches every statistic counts: confirmed and not live (DOMAIN.md §1), as a boxed
 /// query to narrow further. Expanded inside `db_run!` so each backend gets its own box.
@@ -122,27 +120,6 @@ async fn directory(conn: &mut Conn<'_>, ids: &[PlayerId]) -> Result<PlayerDirect
         .await?
         .iter()
         .map(players::PlayerRow::name)
-        .collect())
-}
-
-fn applied_change(row: &EloHistoryRow) -> AppliedChange {
-    AppliedChange {
-        match_id: ttstats_domain::MatchId(row.match_id),
-        player: PlayerId(row.player_id),
-        applied_at: from_db(row.applied_at),
-        change: row.rating_change,
-    }
-}
-
-/// Rating changes applied at or after `since` (the `elo_history.applied_at` index serves it).
-async fn changes_since(
-    conn: &mut Conn<'_>,
-    since: DateTime<Utc>,
-) -> Result<Vec<AppliedChange>, DbError> {
-    Ok(crate::ratings::history_since(conn, since)
-        .await?
-        .iter()
-        .map(applied_change)
         .collect())
 }
 

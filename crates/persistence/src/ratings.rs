@@ -1,14 +1,17 @@
 //! Elo history rows and the full recalculation (DOMAIN.md §3.6).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use ttstats_domain::elo::{self, EloHistoryEntry};
+use ttstats_domain::leaderboard::{self, AppliedChange};
 use ttstats_domain::{MatchId, PlayerId, Side};
 
 use crate::conn::Conn;
 use crate::error::DbError;
-use crate::schema::elo_history;
+use crate::schema::{elo_history, players as players_t};
 use crate::{achievements, from_db, matches, players, to_db};
 
 /// An `elo_history` row.
@@ -24,6 +27,9 @@ pub struct EloHistoryRow {
     pub rating_change: i32,
     pub k_factor: f64,
     pub applied_at: NaiveDateTime,
+    /// The player's rating once all their changes applied up to this row are counted, in
+    /// `applied_at` order (ties by id): what the leaderboard's movement reads.
+    pub applied_rating: i32,
 }
 
 impl EloHistoryRow {
@@ -53,11 +59,13 @@ struct NewEloHistory {
     rating_change: i32,
     k_factor: f64,
     applied_at: NaiveDateTime,
+    applied_rating: i32,
 }
 
-impl From<&EloHistoryEntry> for NewEloHistory {
-    fn from(e: &EloHistoryEntry) -> Self {
+impl NewEloHistory {
+    fn new(e: &EloHistoryEntry, applied_rating: i32) -> Self {
         Self {
+            applied_rating,
             match_id: e.match_id.0,
             player_id: e.player_id.0,
             side: i32::from(e.side.number()),
@@ -70,14 +78,111 @@ impl From<&EloHistoryEntry> for NewEloHistory {
     }
 }
 
-/// Inserts history rows in order (ids ascend in application order).
+/// Inserts the history rows of one match just applied (ids ascend in application order),
+/// with each player's `applied_rating` after every change of theirs applied at or before it;
+/// rows applied later (only a clock set back makes them) count the new change too.
 pub async fn insert_history(
     conn: &mut Conn<'_>,
     entries: &[EloHistoryEntry],
 ) -> Result<(), DbError> {
-    let rows: Vec<NewEloHistory> = entries.iter().map(NewEloHistory::from).collect();
+    let mut rows = Vec::with_capacity(entries.len());
+    for e in entries {
+        let at = to_db(e.applied_at);
+        let before: Option<i32> = db_run!(conn, |c| elo_history::table
+            .filter(elo_history::player_id.eq(e.player_id.0))
+            .filter(elo_history::applied_at.le(at))
+            .order((elo_history::applied_at.desc(), elo_history::id.desc()))
+            .select(elo_history::applied_rating)
+            .first(c)
+            .await
+            .optional())?;
+        db_run!(conn, |c| diesel::update(
+            elo_history::table
+                .filter(elo_history::player_id.eq(e.player_id.0))
+                .filter(elo_history::applied_at.gt(at))
+        )
+        .set(elo_history::applied_rating.eq(elo_history::applied_rating + e.rating_change))
+        .execute(c)
+        .await)?;
+        rows.push(NewEloHistory::new(
+            e,
+            before.unwrap_or(elo::INITIAL_RATING) + e.rating_change,
+        ));
+    }
     // Multi-row inserts assign ids in VALUES order, so ids stay in application order.
     insert_rows!(conn, elo_history::table, rows)
+}
+
+/// Inserts a whole replayed history (empty table, rows in application order) with the
+/// applied ratings of [`ttstats_domain::leaderboard::applied_ratings`].
+async fn insert_replayed(conn: &mut Conn<'_>, entries: &[EloHistoryEntry]) -> Result<(), DbError> {
+    let applied = leaderboard::applied_ratings(&entries.iter().map(change).collect::<Vec<_>>());
+    let rows: Vec<NewEloHistory> = entries
+        .iter()
+        .zip(applied)
+        .map(|(e, r)| NewEloHistory::new(e, r))
+        .collect();
+    insert_rows!(conn, elo_history::table, rows)
+}
+
+/// An entry as the movement rules see it.
+pub fn change(e: &EloHistoryEntry) -> AppliedChange {
+    AppliedChange {
+        match_id: e.match_id,
+        player: e.player_id,
+        applied_at: e.applied_at,
+        change: e.rating_change,
+    }
+}
+
+/// Each player's `applied_rating` of their last history row applied before `before` (by
+/// `applied_at`, then id), for the players in `ids`: one index probe per player through
+/// `elo_history_player_applied_idx`. Players without such a row are absent.
+pub async fn applied_ratings_before(
+    conn: &mut Conn<'_>,
+    ids: &[i64],
+    before: DateTime<Utc>,
+) -> Result<HashMap<PlayerId, i32>, DbError> {
+    let cutoff = to_db(before);
+    let mut result = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(10_000) {
+        let rows: Vec<(i64, Option<i32>)> = db_run!(conn, |c| players_t::table
+            .filter(players_t::id.eq_any(chunk))
+            .select((
+                players_t::id,
+                elo_history::table
+                    .filter(elo_history::player_id.eq(players_t::id))
+                    .filter(elo_history::applied_at.lt(cutoff))
+                    .order((elo_history::applied_at.desc(), elo_history::id.desc()))
+                    .select(elo_history::applied_rating)
+                    .single_value(),
+            ))
+            .load(c)
+            .await)?;
+        result.extend(
+            rows.into_iter()
+                .filter_map(|(p, r)| Some((PlayerId(p), r?))),
+        );
+    }
+    Ok(result)
+}
+
+/// The last `limit` history rows of `player`, in id order.
+pub async fn last_history_of(
+    conn: &mut Conn<'_>,
+    player: PlayerId,
+    limit: usize,
+) -> Result<Vec<EloHistoryRow>, DbError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut rows: Vec<EloHistoryRow> = db_run!(conn, |c| elo_history::table
+        .filter(elo_history::player_id.eq(player.0))
+        .order(elo_history::id.desc())
+        .limit(limit)
+        .select(EloHistoryRow::as_select())
+        .load(c)
+        .await)?;
+    rows.reverse();
+    Ok(rows)
 }
 
 /// A player's history in application order.
@@ -104,22 +209,6 @@ pub async fn history_of_match(
         .select(EloHistoryRow::as_select())
         .load(c)
         .await)?)
-}
-
-/// Every history row applied at or after `since` (movement over the last 7 days), in id
-/// order. Sorted here, not in SQL: with `ORDER BY id` SQLite walks the whole table in rowid
-/// order instead of the `applied_at` index (measured by `just bench`, docs/benchmarks.md).
-pub async fn history_since(
-    conn: &mut Conn<'_>,
-    since: DateTime<Utc>,
-) -> Result<Vec<EloHistoryRow>, DbError> {
-    let mut rows: Vec<EloHistoryRow> = db_run!(conn, |c| elo_history::table
-        .filter(elo_history::applied_at.ge(to_db(since)))
-        .select(EloHistoryRow::as_select())
-        .load(c)
-        .await)?;
-    rows.sort_by_key(|r| r.id);
-    Ok(rows)
 }
 
 /// Every history row, in application order.
@@ -185,8 +274,9 @@ pub async fn recalculate(conn: &mut Conn<'_>, dry_run: bool) -> Result<RecalcRep
             .execute(c)
             .await)?;
         players::write_aggregates(conn, &replay.aggregates).await?;
-        insert_history(conn, &replay.history).await?;
+        insert_replayed(conn, &replay.history).await?;
         report.achievements_awarded = achievements::backfill(conn).await?.len();
+        achievements::refresh_totals(conn).await?;
     }
     Ok(report)
 }

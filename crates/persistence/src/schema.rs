@@ -82,6 +82,13 @@ diesel::table! {
         losses -> Integer,
         games_won -> Integer,
         games_lost -> Integer,
+        streak_kind -> Text,
+        streak_length -> Integer,
+        longest_win_streak -> Integer,
+        longest_loss_streak -> Integer,
+        deuce_wins -> Integer,
+        top_rivalry -> Integer,
+        top_giant_gap -> Integer,
     }
 }
 
@@ -163,6 +170,7 @@ diesel::table! {
         rating_change -> Integer,
         k_factor -> Double,
         applied_at -> Timestamp,
+        applied_rating -> Integer,
     }
 }
 

@@ -1,46 +1,48 @@
 //! The leaderboard (DOMAIN.md §3.8): the default board from the player aggregates alone, every
 //! other filter from the confirmed matches inside its window.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use ttstats_domain::MatchKind;
 use ttstats_domain::leaderboard::{
     self as board, EmptyReason, KindFilter, Leaderboard, LeaderboardFilter, LeaderboardPlayer,
     PlayerAggregate,
 };
+use ttstats_domain::{MatchKind, PlayerId};
 
-use super::{changes_since, load_records, participants_of};
+use super::{load_records, participants_of};
 use crate::conn::Conn;
 use crate::error::DbError;
 use crate::matches::MatchRow;
 use crate::players::{self, PlayerRow};
+use crate::ratings;
 use crate::schema::{matches, players as p};
 use crate::to_db;
 
 /// The leaderboard of `filter` at `now`.
 ///
-/// The default board (all kinds, all time) reads only the `players` aggregate columns and the
-/// last week's `elo_history`, never `matches`. Any other board loads the confirmed, non-live
+/// The default board (all kinds, all time) reads only the `players` aggregate columns and one
+/// `elo_history` index entry per player (movement), never `matches`. Any other board loads the confirmed, non-live
 /// matches of its kind and window (the `(is_confirmed, played_at desc, …)` index serves it).
 pub async fn leaderboard(
     conn: &mut Conn<'_>,
     filter: &LeaderboardFilter,
     now: DateTime<Utc>,
 ) -> Result<Leaderboard, DbError> {
-    // Movement looks back 7 × 24 h whatever the filter; the domain applies the exact bound.
-    let changes = changes_since(conn, now - TimeDelta::hours(7 * 24)).await?;
     if filter.is_default_board() {
         let rows: Vec<PlayerRow> = db_run!(conn, |c| p::table
             .filter(p::confirmed_matches.gt(0))
             .select(PlayerRow::as_select())
             .load(c)
             .await)?;
+        let movement = movements(conn, &rows, now).await?;
         let aggregates: Vec<PlayerAggregate> = rows.iter().map(aggregate).collect();
-        return Ok(board::default_leaderboard(
+        return Ok(board::default_leaderboard_moved(
             filter.limit,
             &aggregates,
-            &changes,
+            &movement,
             now,
         ));
     }
@@ -65,8 +67,9 @@ pub async fn leaderboard(
         q.select(MatchRow::as_select()).load(c).await
     })?;
     let records = load_records(conn, rows).await?;
-    let people: Vec<LeaderboardPlayer> = players::get_players(conn, &participants_of(&records))
-        .await?
+    let rows = players::get_players(conn, &participants_of(&records)).await?;
+    let movement = movements(conn, &rows, now).await?;
+    let people: Vec<LeaderboardPlayer> = rows
         .iter()
         .map(|r| LeaderboardPlayer {
             player: r.name(),
@@ -74,7 +77,7 @@ pub async fn leaderboard(
             peak_rating: r.peak_rating,
         })
         .collect();
-    let mut result = board::leaderboard(filter, &people, &records, &changes, now);
+    let mut result = board::leaderboard_moved(filter, &people, &records, &movement, now);
     // The domain saw only the window, so "no matches" may just mean "none in the window":
     // only the whole club's matches can tell (§3.8 empty_reason).
     if result.empty_reason == Some(EmptyReason::NoMatches) && any_confirmed_match(conn).await? {
@@ -92,6 +95,29 @@ pub async fn any_confirmed_match(conn: &mut Conn<'_>) -> Result<bool, DbError> {
     ))
     .get_result::<bool>(c)
     .await)?)
+}
+
+/// `movement_7d` of each of `rows` (DOMAIN.md §3.8: the sum of their rating changes applied
+/// in the last 7 × 24 h) as the current rating minus the applied rating of their last history
+/// row before the window: one index probe per player, however many changes the week holds.
+async fn movements(
+    conn: &mut Conn<'_>,
+    rows: &[PlayerRow],
+    now: DateTime<Utc>,
+) -> Result<HashMap<PlayerId, i32>, DbError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let before = ratings::applied_ratings_before(conn, &ids, board::movement_since(now)).await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let id = r.player_id();
+            (
+                id,
+                board::movement_from_rating(r.rating, before.get(&id).copied()),
+            )
+        })
+        .filter(|(_, m)| *m != 0)
+        .collect())
 }
 
 fn aggregate(row: &PlayerRow) -> PlayerAggregate {

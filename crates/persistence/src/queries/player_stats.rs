@@ -17,7 +17,7 @@ use super::{count, directory, history_of_matches, load_records, participants_of}
 use crate::conn::Conn;
 use crate::error::DbError;
 use crate::matches::MatchRow;
-use crate::ratings::EloHistoryRow;
+use crate::ratings::{self, EloHistoryRow};
 use crate::schema::{achievements as a, elo_history, matches, player_achievements as pa};
 use crate::{from_db, players};
 
@@ -26,7 +26,9 @@ use crate::{from_db, players};
 pub struct PlayerStatsView {
     /// Totals, streaks and ratings.
     pub stats: PlayerStats,
-    /// The rating chart: "Start" at 1500, then one point per rated match; empty without any.
+    /// The last [`elo::RATING_CHART_POINTS`] points of the rating chart ("Start" at 1500 while
+    /// within them, then one point per rated match); empty without any. The whole series is
+    /// `GET /players/{id}/elo-history`.
     pub rating_history: Vec<RatingPoint>,
     /// Earned achievements and progress in every group.
     pub achievements: AchievementsView,
@@ -34,6 +36,10 @@ pub struct PlayerStatsView {
 
 /// The statistics of `player` over their confirmed, non-live matches; `NotFound` for an
 /// unknown player.
+///
+/// Independent of the player's history size: totals, streaks and achievement measures are the
+/// `players` columns the confirmation writes, awards the `player_achievements` rows, and the
+/// chart the last rows of the `(player_id, id)` history index.
 pub async fn player_stats(
     conn: &mut Conn<'_>,
     player: PlayerId,
@@ -42,29 +48,25 @@ pub async fn player_stats(
     let verified = players::verified_among(conn, &[player])
         .await?
         .contains(&player);
-    let (records, match_history) = confirmed_of(conn, player).await?;
+    let aggregates = row.aggregates();
+    let totals = row.totals();
     let profile = PlayerProfile {
         id: player,
         rating: row.rating,
         peak_rating: row.peak_rating,
-        rated_matches: row.aggregates().rated_matches,
+        rated_matches: aggregates.rated_matches,
         verified,
     };
-    let own_history: Vec<_> = match_history
+    let last: Vec<_> = ratings::last_history_of(conn, player, elo::RATING_CHART_POINTS)
+        .await?
         .iter()
-        .filter(|r| r.player_id == player.0)
         .map(EloHistoryRow::entry)
         .collect();
     let awards = awards_of(conn, player).await?;
     Ok(PlayerStatsView {
-        stats: stats::player_stats(&profile, &records),
-        rating_history: elo::rating_history(player, &own_history),
-        achievements: achievements::achievements_view(
-            player,
-            &records,
-            &elo_facts(player, &match_history),
-            &awards,
-        ),
+        stats: stats::player_stats_of(&profile, &aggregates, &totals.streaks),
+        rating_history: elo::rating_chart_tail(player, &last),
+        achievements: achievements::achievements_view_of(&totals, &awards),
     })
 }
 

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod achievements;
+mod aggregates;
 mod championships;
 mod check;
 mod fixtures;
