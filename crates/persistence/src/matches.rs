@@ -625,7 +625,7 @@ pub async fn count_pending_for(conn: &mut Conn<'_>, player: PlayerId) -> Result<
 /// How many live matches `player` scores or plays in (the `live_matches` badge).
 pub async fn count_live_for(conn: &mut Conn<'_>, player: PlayerId) -> Result<i64, DbError> {
     Ok(db_run!(conn, |c| matches::table
-        .filter(matches::is_live.eq(true))
+        .filter(matches::is_live)
         .filter(
             matches::scorekeeper_player_id
                 .eq(player.0)
@@ -651,7 +651,7 @@ pub async fn live_and_players_above(
     use crate::schema::players as p;
     let (live, above) = db_run!(conn, |c| diesel::select((
         matches::table
-            .filter(matches::is_live.eq(true))
+            .filter(matches::is_live)
             .filter(
                 matches::scorekeeper_player_id
                     .eq(player.0)
@@ -668,10 +668,4 @@ pub async fn live_and_players_above(
     .get_result::<(Option<i64>, Option<i64>)>(c)
     .await)?;
     Ok((live.unwrap_or(0), above.unwrap_or(0)))
-}
-
-/// Every player's rating (the badge rank compares against them; DOMAIN.md §3.12).
-pub async fn all_player_ratings(conn: &mut Conn<'_>) -> Result<Vec<i32>, DbError> {
-    use crate::schema::players as p;
-    Ok(db_run!(conn, |c| p::table.select(p::rating).load(c).await)?)
 }

@@ -65,7 +65,7 @@ pub async fn badges(conn: &mut Conn<'_>, player: PlayerId) -> Result<Badges, DbE
     let own = players::get_player(conn, player).await?;
     let pending = awaiting_all(conn, player).await?.len();
     let live: i64 = db_run!(conn, |c| m::table
-        .filter(m::is_live.eq(true))
+        .filter(m::is_live)
         .filter(
             m::scorekeeper_player_id
                 .eq(player.0)
