@@ -252,3 +252,45 @@ async fn with_l1_off_every_hit_comes_from_redis_and_an_invalidation_still_reache
     let fresh = read_counted(&cache, &stats_key(), "{\"wins\":2}", &calls).await;
     assert_read(&fresh, Source::Miss, "{\"wins\":2}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_redis_loses_its_data_no_value_from_before_can_be_read_again() {
+    let url = require_redis!();
+    let cfg = CacheConfig {
+        l1_max_bytes: 0,
+        ..config(Some(&url), &unique_prefix())
+    };
+    let namespace = cfg.namespace();
+    let cache = Cache::new(cfg).await;
+    assert_read(
+        &read(&cache, &stats_key(), "{\"wins\":1}").await,
+        Source::Miss,
+        "{\"wins\":1}",
+    );
+    assert_read(
+        &read(&cache, &stats_key(), "unused").await,
+        Source::HitL2,
+        "{\"wins\":1}",
+    );
+
+    // A restart without persistence loses the counters; the value may survive elsewhere
+    // (a replica, a partial restore), so only the epoch goes here.
+    let client = bb8_redis::redis::Client::open(url.as_str()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let _: i64 = bb8_redis::redis::cmd("DEL")
+        .arg(format!("{namespace}:gen:epoch"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+
+    assert_read(
+        &read(&cache, &stats_key(), "{\"wins\":2}").await,
+        Source::Miss,
+        "{\"wins\":2}",
+    );
+    assert_read(
+        &read(&cache, &stats_key(), "unused").await,
+        Source::HitL2,
+        "{\"wins\":2}",
+    );
+}
