@@ -32,18 +32,6 @@ pub(crate) struct SubscriberState {
     pub(crate) connected: bool,
 }
 
-/// The L1-miss read in one round trip: `KEYS` are the key's generation counters (epoch first),
-/// `ARGV[1]` the value name's prefix. Answers `{epoch known, value name, value, PTTL}`; the
-/// name is `value_name`'s, generations joined by `.` with 0 for a counter never bumped.
-/// (Redis Cluster would need the counters and the value in one slot: docs/operations.md §11.)
-const LOOKUP_SCRIPT: &str = r"
-local gens = redis.call('MGET', unpack(KEYS))
-if not gens[1] then return {0, '', false, 0} end
-for i = 1, #gens do gens[i] = gens[i] or '0' end
-local name = ARGV[1] .. table.concat(gens, '.')
-return {1, name, redis.call('GET', name), redis.call('PTTL', name)}
-";
-
 /// The result of an L2 read.
 pub(crate) enum Lookup {
     /// Redis is skipped or failed: compute and keep the value in L1 only.
@@ -236,29 +224,30 @@ impl Redis {
             .iter()
             .map(|g| g.redis_name(&self.namespace))
             .collect();
-        // One round trip: the script reads the generations, names the value and reads it.
-        let (epoch_known, name, bytes, pttl): (bool, String, Option<Vec<u8>>, i64) = self
+        let mut gens: Vec<Option<u64>> = self
+            .timed(redis::cmd("MGET").arg(&names).query_async(&mut *conn))
+            .await?;
+        if gens.len() != names.len() {
+            return Err(CacheError::Protocol(format!(
+                "MGET of {} names returned {} values",
+                names.len(),
+                gens.len()
+            )));
+        }
+        if gens[0].is_none() {
+            gens[0] = Some(self.init_epoch(&mut conn).await?);
+        }
+        let name = self.value_name(key, &gens);
+        let (bytes, pttl): (Option<Vec<u8>>, i64) = self
             .timed(
-                redis::cmd("EVAL")
-                    .arg(LOOKUP_SCRIPT)
-                    .arg(names.len())
-                    .arg(&names)
-                    .arg(format!("{}:{key}@", self.namespace))
+                redis::pipe()
+                    .cmd("GET")
+                    .arg(&name)
+                    .cmd("PTTL")
+                    .arg(&name)
                     .query_async(&mut *conn),
             )
             .await?;
-        if !epoch_known {
-            // Redis lost the epoch: create it, then name the value as the script would.
-            let mut gens: Vec<Option<u64>> = self
-                .timed(redis::cmd("MGET").arg(&names).query_async(&mut *conn))
-                .await?;
-            if let Some(first) = gens.first_mut() {
-                *first = Some(self.init_epoch(&mut conn).await?);
-            }
-            return Ok(Lookup::Miss {
-                name: self.value_name(key, &gens),
-            });
-        }
         Ok(match bytes {
             Some(bytes) => Lookup::Hit {
                 bytes: Bytes::from(bytes),
