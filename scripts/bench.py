@@ -283,13 +283,26 @@ def migrate(database_url):
         log(f"migrated {database_url} in {time.time() - started:.0f} s")
 
 
+# Bump when seeding writes something an older seed lacks and migrations cannot add (2:
+# achievements are awarded as matches are confirmed); older seeded databases are recreated.
+SEED_VERSION = 2
+
+
 def seed_info_path(backend, matches):
     return os.path.join(DATA, f"{backend}-{matches}.seeded.json")
 
 
+def seed_is_current(backend, matches):
+    try:
+        with open(seed_info_path(backend, matches)) as f:
+            return json.load(f).get("seed_version") == SEED_VERSION
+    except (OSError, ValueError):
+        return False
+
+
 def ensure_sqlite(matches):
     path = os.path.join(DATA, f"sqlite-{matches}.db")
-    if not os.path.exists(path):
+    if not os.path.exists(path) or not seed_is_current("sqlite", matches):
         tmp = path + ".tmp"
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(tmp + suffix):
@@ -302,7 +315,7 @@ def ensure_sqlite(matches):
             if os.path.exists(tmp + suffix):
                 os.remove(tmp + suffix)
         with open(seed_info_path("sqlite", matches), "w") as f:
-            json.dump({"seconds": seconds}, f)
+            json.dump({"seconds": seconds, "seed_version": SEED_VERSION}, f)
     # A database seeded by an older build gets this build's migrations once, here, rather
     # than in every server started on a copy of it (some backfill: minutes at 500,000).
     migrate(f"sqlite://{path}")
@@ -319,7 +332,7 @@ def ensure_postgres(pg, matches):
     marker = seed_info_path("postgres", matches)
     dump = os.path.join(DATA, f"postgres-{matches}.dump")
     seed_db, work_db = f"seed_{matches}", f"run_{matches}"
-    if not os.path.exists(marker) or not os.path.exists(dump):
+    if not seed_is_current("postgres", matches) or not os.path.exists(dump):
         pg.psql(f"DROP DATABASE IF EXISTS {seed_db}")
         pg.psql(f"CREATE DATABASE {seed_db}")
         seconds = seed(pg.url(seed_db), matches)
@@ -328,7 +341,7 @@ def ensure_postgres(pg, matches):
         run(["pg_dump", "-Fc", "-f", dump + ".tmp", pg.url(seed_db)])
         os.replace(dump + ".tmp", dump)
         with open(marker, "w") as f:
-            json.dump({"seconds": seconds}, f)
+            json.dump({"seconds": seconds, "seed_version": SEED_VERSION}, f)
         pg.restored.add(seed_db)
     elif seed_db not in pg.restored:
         log(f"restoring {dump}")
