@@ -207,6 +207,8 @@ class Server:
             "TTSTATS_SIGN_IN_LIMIT": "100000/60",
             "RUST_LOG": "warn",
             "REDIS_URL": redis_url or "",
+            # As docker/Dockerfile sets it: bounded glibc arenas keep RSS flat (Soak).
+            "MALLOC_ARENA_MAX": "2",
         }
         env.update(extra or {})
         self.env = env
