@@ -622,24 +622,6 @@ pub async fn count_pending_for(conn: &mut Conn<'_>, player: PlayerId) -> Result<
         .await)?)
 }
 
-/// How many live matches `player` scores or plays in (the `live_matches` badge).
-pub async fn count_live_for(conn: &mut Conn<'_>, player: PlayerId) -> Result<i64, DbError> {
-    Ok(db_run!(conn, |c| matches::table
-        .filter(matches::is_live)
-        .filter(
-            matches::scorekeeper_player_id
-                .eq(player.0)
-                .or(matches::id.eq_any(
-                    match_participants::table
-                        .filter(match_participants::player_id.eq(player.0))
-                        .select(match_participants::match_id),
-                )),
-        )
-        .count()
-        .get_result::<i64>(c)
-        .await)?)
-}
-
 /// The per-request badges of `player` in one statement: how many live matches it scores or
 /// plays in, and how many players have a rating strictly above `rating` (rank − 1,
 /// DOMAIN.md §3.12).

@@ -260,9 +260,10 @@ both_backends!(
         input.live_scorekeeper = Some(a);
         create(db, &input).await;
         let live = |p| async move {
-            db.run(async |conn| matches::count_live_for(conn, p).await)
+            db.run(async |conn| matches::live_and_players_above(conn, p, 1500).await)
                 .await
                 .unwrap()
+                .0
         };
         assert_eq!((live(a).await, live(b).await, live(c).await), (1, 1, 0));
     }
