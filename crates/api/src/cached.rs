@@ -41,37 +41,60 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<Vec<u8>, ApiError>>,
 {
-    respond_with(req, state, key, is_admin, compute, |_| Ok(None)).await
+    respond_with(req, state, key, is_admin, compute, Members::default()).await
 }
 
-/// Like [`respond`], with per-request fields spliced into the cached JSON object (values that
-/// depend on the viewer or on current ratings are never cached, DOMAIN.md §5).
-pub async fn respond_with<F, Fut, X>(
+/// Per-request members of a cached JSON object (values that depend on the viewer or on
+/// current ratings are never cached, DOMAIN.md §5), serialized as they are added.
+#[derive(Debug, Default)]
+pub struct Members(Vec<u8>);
+
+impl Members {
+    /// Adds `"name": value`.
+    pub fn with(mut self, name: &str, value: &impl Serialize) -> Result<Self, ApiError> {
+        if !self.0.is_empty() {
+            self.0.push(b',');
+        }
+        serde_json::to_writer(&mut self.0, name).map_err(|e| ApiError::Internal(e.into()))?;
+        self.0.push(b':');
+        serde_json::to_writer(&mut self.0, value).map_err(|e| ApiError::Internal(e.into()))?;
+        Ok(self)
+    }
+}
+
+/// Like [`respond`], with `members` spliced into the cached JSON object.
+pub async fn respond_with<F, Fut>(
     req: &HttpRequest,
     state: &AppState,
     key: &Key,
     is_admin: bool,
     compute: F,
-    extra: X,
+    members: Members,
 ) -> Result<HttpResponse, ApiError>
 where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<Vec<u8>, ApiError>>,
-    X: FnOnce(&Cached) -> Result<Option<serde_json::Map<String, serde_json::Value>>, ApiError>,
 {
     let started = Instant::now();
-    let cached = if wants_bypass(req, is_admin) {
-        state.cache.bypass(compute).await?
+    let cached = part(req, state, key, is_admin, compute).await?;
+    respond_part(req, state, &cached, members, started)
+}
+
+/// Answers with a cached value and `members` spliced into it; the ETag comes from the
+/// value's ETag and the members, not from hashing the whole body again.
+pub fn respond_part(
+    req: &HttpRequest,
+    state: &AppState,
+    cached: &Cached,
+    members: Members,
+    started: Instant,
+) -> Result<HttpResponse, ApiError> {
+    let (body, etag) = if members.0.is_empty() {
+        (cached.bytes.clone(), cached.etag.clone())
     } else {
-        state.cache.get_or_compute(key, compute).await?
-    };
-    let (body, etag) = match extra(&cached)? {
-        Some(fields) if !fields.is_empty() => {
-            let body = splice(&cached.bytes, &fields)?;
-            let etag = ttstats_cache::etag(&body);
-            (actix_web::web::Bytes::from(body), etag)
-        }
-        _ => (cached.bytes.clone(), cached.etag.clone()),
+        let body = splice(&cached.bytes, &members.0)?;
+        let etag = ttstats_cache::etag_of(&[cached.etag.as_bytes(), &members.0]);
+        (actix_web::web::Bytes::from(body), etag)
     };
     Ok(finish(
         req,
@@ -128,6 +151,48 @@ where
     }
 }
 
+/// The parts of one composed response (see [`respond_parts`]): each read through the cache,
+/// those L1 lacks looked up in Redis together, or all computed afresh when an admin asks to
+/// bypass the cache. `compute(i)` computes `keys[i]`.
+pub async fn parts<F, Fut>(
+    req: &HttpRequest,
+    state: &AppState,
+    keys: &[Key],
+    is_admin: bool,
+    compute: F,
+) -> Result<Vec<Cached>, ApiError>
+where
+    F: Fn(usize) -> Fut,
+    Fut: Future<Output = Result<Vec<u8>, ApiError>>,
+{
+    if !wants_bypass(req, is_admin) {
+        return state.cache.get_or_compute_all(keys, compute).await;
+    }
+    let mut all = Vec::with_capacity(keys.len());
+    for i in 0..keys.len() {
+        all.push(state.cache.bypass(|| compute(i)).await?);
+    }
+    Ok(all)
+}
+
+/// [`parts`] of a fixed number of keys.
+pub async fn parts_of<const N: usize, F, Fut>(
+    req: &HttpRequest,
+    state: &AppState,
+    keys: &[Key; N],
+    is_admin: bool,
+    compute: F,
+) -> Result<[Cached; N], ApiError>
+where
+    F: Fn(usize) -> Fut,
+    Fut: Future<Output = Result<Vec<u8>, ApiError>>,
+{
+    parts(req, state, keys, is_admin, compute)
+        .await?
+        .try_into()
+        .map_err(|_| ApiError::Internal(anyhow::anyhow!("a part is missing")))
+}
+
 /// Answers with one JSON object made of the members of every part, in order. `X-Cache` tells
 /// the weakest source among the parts (any bypass, else any miss, else any L2 hit).
 pub fn respond_parts(
@@ -136,11 +201,13 @@ pub fn respond_parts(
     parts: &[Cached],
     started: Instant,
 ) -> Result<HttpResponse, ApiError> {
-    let mut body = b"{}".to_vec();
-    for p in parts {
-        body = merge(&body, &p.bytes)?;
-    }
-    let etag = ttstats_cache::etag(&body);
+    let members = parts
+        .iter()
+        .map(|p| members_of(&p.bytes))
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = object(&members);
+    let etags: Vec<&[u8]> = parts.iter().map(|p| p.etag.as_bytes()).collect();
+    let etag = ttstats_cache::etag_of(&etags);
     let source = parts
         .iter()
         .map(|p| p.source)
@@ -244,56 +311,35 @@ fn server_timing(
     )
 }
 
-/// The members of two serialized JSON objects in one object, without re-parsing either.
-fn merge(first: &[u8], second: &[u8]) -> Result<Vec<u8>, ApiError> {
-    let members = |object: &[u8]| -> Result<Vec<u8>, ApiError> {
-        let start = object.iter().position(|b| *b == b'{');
-        let end = object.iter().rposition(|b| *b == b'}');
-        match (start, end) {
-            (Some(s), Some(e)) if s < e => Ok(object[s + 1..e].trim_ascii().to_vec()),
-            _ => Err(ApiError::Internal(anyhow::anyhow!(
-                "cached value is not an object"
-            ))),
-        }
-    };
-    let (head, tail) = (members(first)?, members(second)?);
-    let mut out = Vec::with_capacity(head.len() + tail.len() + 3);
-    out.push(b'{');
-    out.extend_from_slice(&head);
-    if !head.is_empty() && !tail.is_empty() {
-        out.push(b',');
+/// The members of a serialized JSON object: the bytes between its braces, trimmed.
+fn members_of(object: &[u8]) -> Result<&[u8], ApiError> {
+    let start = object.iter().position(|b| *b == b'{');
+    let end = object.iter().rposition(|b| *b == b'}');
+    match (start, end) {
+        (Some(s), Some(e)) if s < e => Ok(object[s + 1..e].trim_ascii()),
+        _ => Err(ApiError::Internal(anyhow::anyhow!(
+            "cached value is not an object"
+        ))),
     }
-    out.extend_from_slice(&tail);
-    out.push(b'}');
-    Ok(out)
 }
 
-/// Appends `fields` to a serialized JSON object without re-serializing the rest.
-fn splice(
-    object: &[u8],
-    fields: &serde_json::Map<String, serde_json::Value>,
-) -> Result<Vec<u8>, ApiError> {
-    let end = object
-        .iter()
-        .rposition(|b| *b == b'}')
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("cached value is not an object")))?;
-    let empty = object[..end]
-        .iter()
-        .rev()
-        .find(|b| !b.is_ascii_whitespace())
-        == Some(&b'{');
-    let mut out = Vec::with_capacity(object.len() + 64 * fields.len());
-    out.extend_from_slice(&object[..end]);
-    for (i, (name, value)) in fields.iter().enumerate() {
-        if !(empty && i == 0) {
+/// One JSON object of the given serialized members lists, in order.
+fn object(members: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(members.iter().map(|m| m.len() + 1).sum::<usize>() + 2);
+    out.push(b'{');
+    for m in members.iter().filter(|m| !m.is_empty()) {
+        if out.len() > 1 {
             out.push(b',');
         }
-        out.extend(serde_json::to_vec(name).map_err(|e| ApiError::Internal(e.into()))?);
-        out.push(b':');
-        out.extend(serde_json::to_vec(value).map_err(|e| ApiError::Internal(e.into()))?);
+        out.extend_from_slice(m);
     }
     out.push(b'}');
-    Ok(out)
+    out
+}
+
+/// Appends serialized `members` to a serialized JSON object without re-serializing the rest.
+fn splice(cached: &[u8], members: &[u8]) -> Result<Vec<u8>, ApiError> {
+    Ok(object(&[members_of(cached)?, members]))
 }
 
 #[cfg(test)]
@@ -303,31 +349,30 @@ mod tests {
     #[test]
     fn merged_parts_give_one_object_with_every_member() {
         let merge_all = |parts: &[&[u8]]| -> serde_json::Value {
-            let mut body = b"{}".to_vec();
-            for p in parts {
-                body = merge(&body, p).unwrap();
-            }
-            serde_json::from_slice(&body).unwrap()
+            let members: Vec<&[u8]> = parts.iter().map(|p| members_of(p).unwrap()).collect();
+            serde_json::from_slice(&object(&members)).unwrap()
         };
         assert_eq!(
-            merge_all(&[br#"{"a":1}"#, b"{}", br#"{"b":{"c":[2]}}"#]),
+            merge_all(&[br#"{"a":1}"#, b"{ }", br#"{"b":{"c":[2]}}"#]),
             serde_json::json!({"a":1,"b":{"c":[2]}})
         );
         assert_eq!(merge_all(&[b"{}"]), serde_json::json!({}));
+        assert!(members_of(b"[1]").is_err());
     }
 
     #[test]
-    fn spliced_fields_give_valid_json_with_every_member() {
-        let mut fields = serde_json::Map::new();
-        fields.insert("can_edit".into(), true.into());
-        fields.insert("p".into(), 57.into());
-        let out = splice(br#"{"a":1,"b":{"c":2}}"#, &fields).unwrap();
+    fn spliced_members_give_valid_json_with_every_member() {
+        let members = Members::default()
+            .with("can_edit", &true)
+            .and_then(|m| m.with("p", &57))
+            .unwrap();
+        let out = splice(br#"{"a":1,"b":{"c":2}}"#, &members.0).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(
             value,
             serde_json::json!({"a":1,"b":{"c":2},"can_edit":true,"p":57})
         );
-        let out = splice(b"{}", &fields).unwrap();
+        let out = splice(b"{}", &members.0).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(value, serde_json::json!({"can_edit":true,"p":57}));
     }

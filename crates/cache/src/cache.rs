@@ -75,8 +75,20 @@ pub struct Cached {
 /// The weak ETag of a body: 128 bits of its SHA-256, so equal bytes give equal tags on every
 /// instance and a changed body a different one.
 pub fn etag(bytes: &[u8]) -> String {
+    etag_of(&[bytes])
+}
+
+/// The weak ETag of a body made of several parts, from the parts themselves: for a response
+/// composed of cached values, hashing their ETags and the few per-request bytes instead of
+/// the whole body keeps a hit's cost independent of the body's size. Deterministic like
+/// [`etag`], and any changed part changes it.
+pub fn etag_of(parts: &[&[u8]]) -> String {
     use std::fmt::Write as _;
-    let digest = Sha256::digest(bytes);
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    let digest = hasher.finalize();
     let mut tag = String::with_capacity(36);
     tag.push_str("W/\"");
     for b in &digest[..16] {
@@ -113,8 +125,13 @@ pub(crate) struct L1Value {
 
 impl L1Value {
     fn new(bytes: Bytes, ttl: Duration) -> Self {
+        let etag = etag(&bytes);
+        Self::with_etag(bytes, etag.into(), ttl)
+    }
+
+    fn with_etag(bytes: Bytes, etag: Arc<str>, ttl: Duration) -> Self {
         Self {
-            etag: etag(&bytes).into(),
+            etag,
             bytes,
             inserted: Instant::now(),
             ttl,
@@ -275,9 +292,60 @@ impl Cache {
         Fut: Future<Output = Result<B, E>>,
         B: Into<Bytes>,
     {
+        self.read(self.inner.l1_key(key), None, compute).await
+    }
+
+    /// The values of several keys, the parts of one response: like [`Cache::get_or_compute`]
+    /// for each, except that the keys L1 lacks are looked up in Redis together, in one round
+    /// trip. `compute(i)` computes the value of `keys[i]` when no tier has it.
+    pub async fn get_or_compute_all<F, Fut, B, E>(
+        &self,
+        keys: &[Key],
+        compute: F,
+    ) -> Result<Vec<Cached>, E>
+    where
+        F: Fn(usize) -> Fut,
+        Fut: Future<Output = Result<B, E>>,
+        B: Into<Bytes>,
+    {
         let inner = &*self.inner;
-        let key = key.clone().normalized();
-        let counters = inner.counters.family(key.family());
+        // Generations first, as in `read`: a value Redis returns below was current then.
+        let l1_keys: Vec<L1Key> = keys.iter().map(|key| inner.l1_key(key)).collect();
+        let mut known: Vec<Option<Lookup>> = keys.iter().map(|_| None).collect();
+        if let Some(redis) = inner.redis.as_ref().filter(|_| inner.config.enabled) {
+            let missing: Vec<usize> = (0..keys.len())
+                .filter(|&i| inner.config.l1_max_bytes == 0 || !inner.l1.contains_key(&l1_keys[i]))
+                .collect();
+            if missing.len() > 1 {
+                let refs: Vec<&Key> = missing.iter().map(|&i| &l1_keys[i].key).collect();
+                for (&i, lookup) in missing.iter().zip(redis.lookup(&refs).await) {
+                    known[i] = Some(lookup);
+                }
+            }
+        }
+        let mut all = Vec::with_capacity(keys.len());
+        for (i, (l1_key, known)) in l1_keys.into_iter().zip(known).enumerate() {
+            all.push(self.read(l1_key, known, || compute(i)).await?);
+        }
+        Ok(all)
+    }
+
+    /// [`Cache::get_or_compute`] of `l1_key`, whose generations were read before anything
+    /// else (that is what makes a value computed before an invalidation unreachable after
+    /// it), with the Redis lookup already done when `known`.
+    async fn read<F, Fut, B, E>(
+        &self,
+        l1_key: L1Key,
+        known: Option<Lookup>,
+        compute: F,
+    ) -> Result<Cached, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<B, E>>,
+        B: Into<Bytes>,
+    {
+        let inner = &*self.inner;
+        let counters = inner.counters.family(l1_key.key.family());
         if !inner.config.enabled {
             incr(&counters.bypasses);
             incr(&inner.counters.bypasses);
@@ -285,15 +353,9 @@ impl Cache {
             return Ok(L1Value::new(bytes, Duration::ZERO).cached(Source::Bypass, Some(took)));
         }
 
-        // Generations are read before anything is computed: that is what makes a value
-        // computed before an invalidation unreachable after it.
-        let l1_key = L1Key {
-            gens: inner.gens.snapshot(&key),
-            key,
-        };
         if inner.config.l1_max_bytes == 0 {
             incr(&counters.l1_misses);
-            let filled = inner.fill(&l1_key.key, compute).await?;
+            let filled = inner.fill(&l1_key.key, known, compute).await?;
             return Ok(filled.value.cached(filled.source, filled.compute_time));
         }
         if let Some(value) = inner.l1.get(&l1_key).await {
@@ -305,6 +367,7 @@ impl Cache {
         }
 
         let mut compute = Some(compute);
+        let mut known = known;
         let mut outcome: Option<(Source, Option<Duration>)> = None;
         let mut failure: Option<E> = None;
         let loaded = inner
@@ -315,7 +378,7 @@ impl Cache {
                     return Err(FillFailed);
                 };
                 incr(&counters.l1_misses);
-                match inner.fill(&l1_key.key, compute).await {
+                match inner.fill(&l1_key.key, known.take(), compute).await {
                     Ok(filled) => {
                         outcome = Some((filled.source, filled.compute_time));
                         Ok(filled.value)
@@ -344,7 +407,7 @@ impl Cache {
                 // not ours to return, so compute once more, on our own.
                 (None, Some(compute)) => {
                     incr(&counters.l1_misses);
-                    let filled = inner.fill(&l1_key.key, compute).await?;
+                    let filled = inner.fill(&l1_key.key, None, compute).await?;
                     let cached = filled.value.cached(filled.source, filled.compute_time);
                     inner.l1.insert(l1_key, filled.value).await;
                     Ok(cached)
@@ -557,8 +620,23 @@ impl Inner {
         }
     }
 
-    /// L1 missed: try Redis, else compute, and fill the tiers below L1.
-    async fn fill<F, Fut, B, E>(&self, key: &Key, compute: F) -> Result<Filled, E>
+    /// The L1 name of `key` now: the normalized key and this process's generations of it.
+    fn l1_key(&self, key: &Key) -> L1Key {
+        let key = key.clone().normalized();
+        L1Key {
+            gens: self.gens.snapshot(&key),
+            key,
+        }
+    }
+
+    /// L1 missed: try Redis (unless `known` is its answer already), else compute, and fill
+    /// the tiers below L1.
+    async fn fill<F, Fut, B, E>(
+        &self,
+        key: &Key,
+        known: Option<Lookup>,
+        compute: F,
+    ) -> Result<Filled, E>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<B, E>>,
@@ -568,30 +646,45 @@ impl Inner {
         let ttl = self.family_ttl(key);
         let mut store_as = None;
         if let Some(redis) = &self.redis {
-            match redis.lookup(key).await {
-                Lookup::Hit { bytes, ttl_left } => {
+            let lookup = match known {
+                Some(lookup) => lookup,
+                None => redis
+                    .lookup(&[key])
+                    .await
+                    .pop()
+                    .unwrap_or(Lookup::Unavailable),
+            };
+            match lookup {
+                Lookup::Hit {
+                    bytes,
+                    etag,
+                    ttl_left,
+                } => {
                     incr(&counters.l2_hits);
                     let ttl = ttl_left.map_or(ttl, |left| left.min(ttl));
                     return Ok(Filled {
-                        value: L1Value::new(bytes, self.l1_ttl(ttl)),
+                        value: L1Value::with_etag(bytes, etag.into(), self.l1_ttl(ttl)),
                         source: Source::HitL2,
                         compute_time: None,
                     });
                 }
-                Lookup::Miss { name } => {
+                Lookup::Miss { name, stamp } => {
                     incr(&counters.l2_misses);
-                    store_as = Some(name);
+                    store_as = Some((name, stamp));
                 }
                 Lookup::Unavailable => {}
             }
         }
         let (bytes, took) = self.run(compute).await?;
         incr(&counters.computes);
-        if let (Some(redis), Some(name)) = (&self.redis, store_as) {
-            redis.store(&name, &bytes, ttl).await;
+        let value = L1Value::new(bytes, self.l1_ttl(ttl));
+        if let (Some(redis), Some((name, stamp))) = (&self.redis, store_as) {
+            redis
+                .store(&name, &stamp, &value.etag, &value.bytes, ttl)
+                .await;
         }
         Ok(Filled {
-            value: L1Value::new(bytes, self.l1_ttl(ttl)),
+            value,
             source: Source::Miss,
             compute_time: Some(took),
         })

@@ -21,7 +21,7 @@ use crate::gens::{Bump, GenKey, Message};
 use crate::key::{Family, Key};
 
 type Pool = bb8::Pool<RedisConnectionManager>;
-type Conn<'a> = bb8::PooledConnection<'a, RedisConnectionManager>;
+type Conn = redis::aio::MultiplexedConnection;
 
 /// The subscriber task's progress, watched by `Cache::new` and the health check.
 #[derive(Debug, Clone, Copy, Default)]
@@ -36,14 +36,15 @@ pub(crate) struct SubscriberState {
 pub(crate) enum Lookup {
     /// Redis is skipped or failed: compute and keep the value in L1 only.
     Unavailable,
-    /// Found, with the time it has left in Redis (so L1 does not outlive it).
+    /// Found, with its ETag and the time it has left in Redis (so L1 does not outlive it).
     Hit {
         bytes: Bytes,
+        etag: String,
         ttl_left: Option<Duration>,
     },
-    /// Not found; store the computed value under `name`, which carries the generations read
-    /// before computing.
-    Miss { name: String },
+    /// Not found, or stamped with older generations: store the computed value under `name`
+    /// with `stamp`, the generations read before computing.
+    Miss { name: String, stamp: String },
 }
 
 /// Sizes read from Redis for statistics.
@@ -56,6 +57,10 @@ pub(crate) struct L2Sizes {
 
 pub(crate) struct Redis {
     pool: Pool,
+    /// The connection every request shares: multiplexed, so concurrent requests pipeline
+    /// over one socket and none waits for a checkout (nor pays the pool's `PING` on it).
+    /// Dropped on any error; the next request checks a verified one out of the pool.
+    shared: Mutex<Option<Conn>>,
     pub(crate) client: redis::Client,
     namespace: String,
     pub(crate) channel: String,
@@ -89,6 +94,7 @@ impl Redis {
         let namespace = config.namespace();
         Ok(Self {
             pool,
+            shared: Mutex::new(None),
             client,
             channel: config.channel(),
             namespace,
@@ -147,6 +153,10 @@ impl Redis {
 
     fn failed(&self, what: &str, error: &CacheError) {
         self.errors.fetch_add(1, Ordering::Relaxed);
+        self.shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         // Through the limiter either way: during a long outage the breaker reopens after
         // every failed probe, which must not become a log line every few seconds.
         let what = match self.breaker.failure() {
@@ -178,12 +188,22 @@ impl Redis {
         }
     }
 
-    async fn conn(&self) -> Result<Conn<'_>, CacheError> {
-        match tokio::time::timeout(self.timeout, self.pool.get()).await {
-            Ok(Ok(conn)) => Ok(conn),
-            Ok(Err(RunError::User(e))) => Err(CacheError::Redis(e)),
-            Ok(Err(RunError::TimedOut)) | Err(_) => Err(CacheError::Timeout(self.timeout)),
+    async fn conn(&self) -> Result<Conn, CacheError> {
+        let shared = self
+            .shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(conn) = shared {
+            return Ok(conn);
         }
+        let conn = match tokio::time::timeout(self.timeout, self.pool.get()).await {
+            Ok(Ok(pooled)) => (*pooled).clone(),
+            Ok(Err(RunError::User(e))) => return Err(CacheError::Redis(e)),
+            Ok(Err(RunError::TimedOut)) | Err(_) => return Err(CacheError::Timeout(self.timeout)),
+        };
+        *self.shared.lock().unwrap_or_else(PoisonError::into_inner) = Some(conn.clone());
+        Ok(conn)
     }
 
     /// Whether Redis may be used now: the breaker allows it and queued invalidations are
@@ -200,81 +220,97 @@ impl Redis {
 
     // ---- values ------------------------------------------------------------------------
 
-    /// L1 miss path: read the key's generations, then the value stored under them.
-    pub(crate) async fn lookup(&self, key: &Key) -> Lookup {
+    /// L1 miss path: the value of each key stored under its current generations, all in one
+    /// round trip (`Unavailable` for every key when Redis is skipped or fails).
+    pub(crate) async fn lookup(&self, keys: &[&Key]) -> Vec<Lookup> {
+        let unavailable = || keys.iter().map(|_| Lookup::Unavailable).collect();
         if !self.ready().await {
-            return Lookup::Unavailable;
+            return unavailable();
         }
-        match self.try_lookup(key).await {
+        match self.try_lookup(keys).await {
             Ok(found) => {
                 self.succeeded();
                 found
             }
             Err(e) => {
                 self.failed("L2 read", &e);
-                Lookup::Unavailable
+                unavailable()
             }
         }
     }
 
-    async fn try_lookup(&self, key: &Key) -> Result<Lookup, CacheError> {
+    /// Per key, its generations and its value, which starts with the generations it was
+    /// computed under. Only a value whose stamp equals the generations read now is a hit;
+    /// anything older (computed before an invalidation) is a miss, and is overwritten by the
+    /// value computed next.
+    async fn try_lookup(&self, keys: &[&Key]) -> Result<Vec<Lookup>, CacheError> {
         let mut conn = self.conn().await?;
-        let counters = GenKey::for_key(key);
-        let names: Vec<String> = counters
-            .iter()
-            .map(|g| g.redis_name(&self.namespace))
-            .collect();
-        let mut gens: Vec<Option<u64>> = self
-            .timed(redis::cmd("MGET").arg(&names).query_async(&mut *conn))
-            .await?;
-        if gens.len() != names.len() {
-            return Err(CacheError::Protocol(format!(
-                "MGET of {} names returned {} values",
-                names.len(),
-                gens.len()
-            )));
+        let mut pipe = redis::pipe();
+        let mut names = Vec::with_capacity(keys.len());
+        for key in keys {
+            let counters: Vec<String> = GenKey::for_key(key)
+                .iter()
+                .map(|g| g.redis_name(&self.namespace))
+                .collect();
+            let name = self.value_name(key);
+            pipe.cmd("MGET")
+                .arg(&counters)
+                .cmd("GET")
+                .arg(&name)
+                .cmd("PTTL")
+                .arg(&name);
+            names.push((name, counters.len()));
         }
-        if gens[0].is_none() {
-            gens[0] = Some(self.init_epoch(&mut conn).await?);
+        let replies: Vec<redis::Value> = self.timed(pipe.query_async(&mut conn)).await?;
+        let mut replies = replies.into_iter();
+        let mut next = |what: &str| {
+            replies
+                .next()
+                .ok_or_else(|| CacheError::Protocol(format!("no reply to {what}")))
+        };
+        let parse = |e: redis::ParsingError| CacheError::Protocol(e.to_string());
+        let mut found = Vec::with_capacity(keys.len());
+        for (name, counters) in names {
+            let mut gens: Vec<Option<u64>> =
+                redis::from_redis_value(next("MGET")?).map_err(parse)?;
+            let stored: Option<Vec<u8>> = redis::from_redis_value(next("GET")?).map_err(parse)?;
+            let pttl: i64 = redis::from_redis_value(next("PTTL")?).map_err(parse)?;
+            if gens.len() != counters {
+                return Err(CacheError::Protocol(format!(
+                    "MGET of {counters} names returned {} values",
+                    gens.len()
+                )));
+            }
+            if gens[0].is_none() {
+                gens[0] = Some(self.init_epoch(&mut conn).await?);
+            }
+            let stamp = stamp(&gens);
+            let hit = stored
+                .as_deref()
+                .and_then(|stored| parse_stored(stored, &stamp))
+                .map(|(etag, start)| (etag.to_owned(), start));
+            found.push(match (stored, hit) {
+                (Some(stored), Some((etag, start))) => Lookup::Hit {
+                    bytes: Bytes::from(stored).slice(start..),
+                    etag,
+                    ttl_left: u64::try_from(pttl).ok().map(Duration::from_millis),
+                },
+                _ => Lookup::Miss { name, stamp },
+            });
         }
-        let name = self.value_name(key, &gens);
-        let (bytes, pttl): (Option<Vec<u8>>, i64) = self
-            .timed(
-                redis::pipe()
-                    .cmd("GET")
-                    .arg(&name)
-                    .cmd("PTTL")
-                    .arg(&name)
-                    .query_async(&mut *conn),
-            )
-            .await?;
-        Ok(match bytes {
-            Some(bytes) => Lookup::Hit {
-                bytes: Bytes::from(bytes),
-                ttl_left: u64::try_from(pttl).ok().map(Duration::from_millis),
-            },
-            None => Lookup::Miss { name },
-        })
+        Ok(found)
     }
 
-    /// `{ns}:{family}:{ids…}@{epoch}.{family gen}.{tag gens…}`: the generations are part of
-    /// the name, so a bump makes older values unreachable.
-    fn value_name(&self, key: &Key, gens: &[Option<u64>]) -> String {
-        use std::fmt::Write as _;
-        let mut name = format!("{}:{key}@", self.namespace);
-        for (i, g) in gens.iter().enumerate() {
-            if i > 0 {
-                name.push('.');
-            }
-            let _ = write!(name, "{}", g.unwrap_or(0));
-        }
-        name
+    /// `{ns}:{family}:{ids…}@`: one name per key; the `@` ends it, so a family's values are
+    /// `{family}[:@]*` even where one family's name starts with another's.
+    fn value_name(&self, key: &Key) -> String {
+        format!("{}:{key}@", self.namespace)
     }
 
     /// Creates the epoch if Redis lost it (restart without persistence). It starts at the
     /// current time in microseconds rather than 0, so values computed under an epoch from
     /// before the loss can never match the new one.
-    async fn init_epoch(&self, conn: &mut Conn<'_>) -> Result<u64, CacheError> {
+    async fn init_epoch(&self, conn: &mut Conn) -> Result<u64, CacheError> {
         let name = GenKey::Epoch.redis_name(&self.namespace);
         let (epoch,): (Option<u64>,) = self
             .timed(
@@ -286,27 +322,41 @@ impl Redis {
                     .ignore()
                     .cmd("GET")
                     .arg(&name)
-                    .query_async(&mut **conn),
+                    .query_async(conn),
             )
             .await?;
         epoch.ok_or_else(|| CacheError::Protocol("epoch missing after SET NX".into()))
     }
 
-    /// Stores a computed value under the name [`Lookup::Miss`] gave (best effort).
-    pub(crate) async fn store(&self, name: &str, bytes: &[u8], ttl: Duration) {
+    /// Stores a computed value under the name and stamp [`Lookup::Miss`] gave, with its ETag
+    /// so a hit need not hash the body again (best effort).
+    pub(crate) async fn store(
+        &self,
+        name: &str,
+        stamp: &str,
+        etag: &str,
+        bytes: &[u8],
+        ttl: Duration,
+    ) {
         if !self.breaker.allow() {
             return;
         }
         let millis = ttl.as_millis().max(1) as u64;
+        let mut value = Vec::with_capacity(stamp.len() + etag.len() + 2 + bytes.len());
+        value.extend_from_slice(stamp.as_bytes());
+        value.push(b' ');
+        value.extend_from_slice(etag.as_bytes());
+        value.push(b'\n');
+        value.extend_from_slice(bytes);
         let result = async {
             let mut conn = self.conn().await?;
             self.timed(
                 redis::cmd("SET")
                     .arg(name)
-                    .arg(bytes)
+                    .arg(&value)
                     .arg("PX")
                     .arg(millis)
-                    .query_async::<()>(&mut *conn),
+                    .query_async::<()>(&mut conn),
             )
             .await
         }
@@ -389,7 +439,7 @@ impl Redis {
         pipe.cmd("PUBLISH").arg(&self.channel).arg(message).ignore();
         let limit = self.timeout * (1 + (counters.len() / 1000) as u32);
         let mut conn = self.conn().await?;
-        self.timed_for(limit, pipe.query_async::<()>(&mut *conn))
+        self.timed_for(limit, pipe.query_async::<()>(&mut conn))
             .await
     }
 
@@ -427,7 +477,7 @@ impl Redis {
                     .timed(
                         redis::cmd("UNLINK")
                             .arg(&values)
-                            .query_async::<u64>(&mut *conn),
+                            .query_async::<u64>(&mut conn),
                     )
                     .await?;
             }
@@ -444,7 +494,7 @@ impl Redis {
     /// One SCAN step over the keys matching `pattern`: the next cursor (0 when done) and names.
     async fn scan_page(
         &self,
-        conn: &mut Conn<'_>,
+        conn: &mut Conn,
         cursor: u64,
         pattern: &str,
     ) -> Result<(u64, Vec<String>), CacheError> {
@@ -455,7 +505,7 @@ impl Redis {
                 .arg(pattern)
                 .arg("COUNT")
                 .arg(1000)
-                .query_async(&mut **conn),
+                .query_async(conn),
         )
         .await
     }
@@ -472,7 +522,7 @@ impl Redis {
         // Time the command only: the checkout may have included a connect.
         let start = Instant::now();
         let pong: String = self
-            .timed(redis::cmd("PING").query_async(&mut *conn))
+            .timed(redis::cmd("PING").query_async(&mut conn))
             .await?;
         if pong != "PONG" {
             return Err(CacheError::Protocol(format!("PING answered {pong:?}")));
@@ -484,7 +534,7 @@ impl Redis {
     pub(crate) async fn sizes(&self) -> Result<L2Sizes, CacheError> {
         let mut conn = self.conn().await?;
         let info: String = self
-            .timed(redis::cmd("INFO").arg("memory").query_async(&mut *conn))
+            .timed(redis::cmd("INFO").arg("memory").query_async(&mut conn))
             .await?;
         let mut sizes = L2Sizes {
             memory_bytes: parse_used_memory(&info),
@@ -513,6 +563,28 @@ impl Redis {
             }
         }
     }
+}
+
+/// A stored value is `{stamp} {etag}\n{body}`. With the expected stamp: its ETag and where
+/// its body starts; `None` for any other stamp (computed before an invalidation).
+fn parse_stored<'a>(stored: &'a [u8], stamp: &str) -> Option<(&'a str, usize)> {
+    let rest = stored.strip_prefix(stamp.as_bytes())?.strip_prefix(b" ")?;
+    let end = rest.iter().position(|b| *b == b'\n')?;
+    let etag = std::str::from_utf8(&rest[..end]).ok()?;
+    Some((etag, stored.len() - rest.len() + end + 1))
+}
+
+/// `{epoch}.{family gen}.{tag gens…}`: the generations a value was computed under.
+fn stamp(gens: &[Option<u64>]) -> String {
+    use std::fmt::Write as _;
+    let mut stamp = String::with_capacity(8 * gens.len());
+    for (i, g) in gens.iter().enumerate() {
+        if i > 0 {
+            stamp.push('.');
+        }
+        let _ = write!(stamp, "{}", g.unwrap_or(0));
+    }
+    stamp
 }
 
 fn now_micros() -> u64 {
@@ -580,6 +652,19 @@ mod tests {
         let info = "# Memory\r\nused_memory:1048576\r\nused_memory_human:1.00M\r\n";
         assert_eq!(parse_used_memory(info), Some(1_048_576));
         assert_eq!(parse_used_memory("# Memory\r\n"), None);
+    }
+
+    #[test]
+    fn a_stored_value_is_found_only_under_its_own_stamp() {
+        let stamp = stamp(&[Some(17), None, Some(3)]);
+        assert_eq!(stamp, "17.0.3");
+        let stored = b"17.0.3 W/\"ab\"\n{\"x\":1}";
+        let (etag, start) = parse_stored(stored, &stamp).unwrap();
+        assert_eq!((etag, &stored[start..]), ("W/\"ab\"", &b"{\"x\":1}"[..]));
+        // Older generations, a stamp that is only a prefix, or no header: a miss.
+        assert_eq!(parse_stored(stored, "17.0.2"), None);
+        assert_eq!(parse_stored(b"17.0.31 W/\"ab\"\n{}", &stamp), None);
+        assert_eq!(parse_stored(b"{\"x\":1}", &stamp), None);
     }
 
     #[test]

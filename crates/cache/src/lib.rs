@@ -58,7 +58,7 @@ mod stats;
 mod subscriber;
 
 pub use breaker::BreakerState;
-pub use cache::{Cache, Cached, ClearReport, Source, etag};
+pub use cache::{Cache, Cached, ClearReport, Source, etag, etag_of};
 pub use config::CacheConfig;
 pub use error::CacheError;
 pub use key::{Family, InvalidTag, Key, Tag, UnknownFamily};

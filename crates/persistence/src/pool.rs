@@ -8,7 +8,9 @@ use std::time::Duration;
 use diesel::SqliteConnection;
 use diesel::connection::{AnsiTransactionManager as SyncAnsi, SimpleConnection};
 use diesel_async::pooled_connection::bb8::Pool as Bb8Pool;
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, PoolableConnection, RecyclingMethod,
+};
 use diesel_async::{AsyncConnection, AsyncPgConnection, TransactionManager};
 
 use crate::conn::{Conn, SqliteConn};
@@ -93,7 +95,23 @@ impl Db {
     pub async fn connect(url: &str, options: &PoolOptions) -> Result<Self, DbError> {
         let pool = match backend_of(url) {
             Backend::Postgres => {
-                let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+                // A checkout costs no round trip (the default sends `SELECT 1` before every
+                // one, which doubled the statements of a one-query read such as the badge):
+                // a connection whose server went away is closed by then and is replaced;
+                // one that breaks later fails its query with 503 and is not reused.
+                let mut config = ManagerConfig::<AsyncPgConnection>::default();
+                config.recycling_method = RecyclingMethod::CustomFunction(Box::new(|conn| {
+                    let broken = conn.is_broken();
+                    Box::pin(async move {
+                        if broken {
+                            Err(diesel::result::Error::BrokenTransactionManager)
+                        } else {
+                            Ok(())
+                        }
+                    })
+                }));
+                let manager =
+                    AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
                 let pool = Bb8Pool::builder()
                     .max_size(options.max_size)
                     .connection_timeout(options.connection_timeout)
@@ -110,6 +128,8 @@ impl Db {
                     })?;
                 }
                 let mut config = ManagerConfig::<SqliteConn>::default();
+                // An embedded connection cannot go away: no test statement per checkout.
+                config.recycling_method = RecyclingMethod::Fast;
                 config.custom_setup = Box::new(|url| {
                     Box::pin(async move {
                         let mut conn = SqliteConn::establish(url).await?;

@@ -6,12 +6,14 @@ use ttstats_api_types::matches::Match;
 use ttstats_api_types::{Page, PageQuery, ProblemDetails};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use std::time::Instant;
+
 use ttstats_cache::Key;
 
 use crate::auth::AuthUser;
 use crate::cached;
 use crate::error::ApiError;
-use crate::services::matches;
+use crate::services::{matches, stats};
 use crate::state::AppState;
 
 /// Registers the routes.
@@ -65,14 +67,14 @@ async fn badges(
     let Some(player) = user.player_id() else {
         return Ok(HttpResponse::Ok().json(BadgesResponse::default()));
     };
-    let live = matches::live_badges(&state, player).await?;
-    cached::respond_with(
-        &req,
-        &state,
-        &Key::Pending(player),
-        user.is_admin(),
-        || matches::pending_badge(&state.db, player),
-        |_| Ok(Some(live)),
-    )
-    .await
+    let started = Instant::now();
+    let keys = [Key::Player(player), Key::Pending(player)];
+    let db = &state.db;
+    let [me, waiting] = cached::parts_of(&req, &state, &keys, user.is_admin(), |i| {
+        stats::part(db, &keys[i])
+    })
+    .await?;
+    let rating = stats::decode_player(&me)?.rating;
+    let live = matches::live_badges(db, player, rating).await?;
+    cached::respond_part(&req, &state, &waiting, live, started)
 }

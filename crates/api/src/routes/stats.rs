@@ -5,17 +5,17 @@
 use std::time::Instant;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use ttstats_api_types::players::{Achievements, HistoryItem, PlayerStats};
+use ttstats_api_types::players::{Achievements, HistoryItem, Player, PlayerStats};
 use ttstats_api_types::stats::{
     Dashboard, HeadToHead, Leaderboard, LeaderboardQuery, PairStats, PlayerPairQuery,
 };
 use ttstats_api_types::{Page, PageQuery, ProblemDetails};
-use ttstats_cache::Key;
-use ttstats_domain::PlayerId;
+use ttstats_cache::{Cached, Key};
+use ttstats_domain::{DomainError, PlayerId};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::MaybeUser;
-use crate::cached;
+use crate::cached::{self, Members};
 use crate::error::ApiError;
 use crate::services::stats;
 use crate::state::AppState;
@@ -93,11 +93,7 @@ async fn player_stats(
         &key,
         caller.is_admin,
         || stats::player_stats(&state.db, id),
-        |_| {
-            let mut fields = serde_json::Map::new();
-            fields.insert("can_edit".into(), stats::can_edit(&caller, id).into());
-            Ok(Some(fields))
-        },
+        Members::default().with("can_edit", &stats::can_edit(&caller, id))?,
     )
     .await
 }
@@ -193,18 +189,18 @@ async fn head_to_head(
     state: web::Data<AppState>,
     query: web::Query<PlayerPairQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (a, b) = stats::two_players(&state.cache, &state.db, query.player1, query.player2).await?;
-    let key = Key::HeadToHead(PlayerId(a.id), PlayerId(b.id));
+    let started = Instant::now();
     let is_admin = Caller::of_maybe(&caller).is_admin;
-    cached::respond_with(
+    let (a, b) = (PlayerId(query.player1), PlayerId(query.player2));
+    let (a, b, h2h) =
+        two_players_and(&req, &state, is_admin, (a, b), Key::HeadToHead(a, b)).await?;
+    cached::respond_part(
         &req,
         &state,
-        &key,
-        is_admin,
-        || stats::head_to_head(&state.db, &a, &b),
-        |_| Ok(Some(stats::head_to_head_live(&a, &b))),
+        &h2h,
+        stats::head_to_head_live(&a, &b)?,
+        started,
     )
-    .await
 }
 
 /// Two players' record as doubles partners.
@@ -232,24 +228,34 @@ async fn pairs(
     state: web::Data<AppState>,
     query: web::Query<PlayerPairQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (a, b) = stats::two_players(&state.cache, &state.db, query.player1, query.player2).await?;
-    let key = Key::pair_stats(PlayerId(a.id), PlayerId(b.id));
+    let started = Instant::now();
     let is_admin = Caller::of_maybe(&caller).is_admin;
-    cached::respond_with(
-        &req,
-        &state,
-        &key,
-        is_admin,
-        || stats::pair_stats(&state.db, &a, &b),
-        |_| {
-            let mut fields = serde_json::Map::new();
-            fields.insert("players".into(), serde_json::json!([a, b]));
-            Ok(Some(fields))
-        },
-    )
-    .await
+    let (a, b) = (PlayerId(query.player1), PlayerId(query.player2));
+    let (a, b, pair) =
+        two_players_and(&req, &state, is_admin, (a, b), Key::pair_stats(a, b)).await?;
+    let players = Members::default().with("players", &[&a, &b])?;
+    cached::respond_part(&req, &state, &pair, players, started)
 }
 
+/// Both players as they are now and `key`'s value, in one Redis round trip when L1 lacks
+/// them: `not_found` for an unknown player, then `players_not_distinct` for one twice.
+async fn two_players_and(
+    req: &HttpRequest,
+    state: &AppState,
+    is_admin: bool,
+    (a, b): (PlayerId, PlayerId),
+    key: Key,
+) -> Result<(Player, Player, Cached), ApiError> {
+    if a == b {
+        stats::player(&state.cache, &state.db, a).await?;
+        return Err(DomainError::PlayersNotDistinct.into());
+    }
+    let keys = [Key::Player(a), Key::Player(b), key];
+    let db = &state.db;
+    let [a, b, value] =
+        cached::parts_of(req, state, &keys, is_admin, |i| stats::part(db, &keys[i])).await?;
+    Ok((stats::decode_player(&a)?, stats::decode_player(&b)?, value))
+}
 /// The "Today" page: club totals and recent matches for everyone; for a signed-in user with a
 /// player also what waits on them, their rivalries and next fixtures.
 #[utoipa::path(
@@ -269,25 +275,12 @@ async fn dashboard(
 ) -> Result<HttpResponse, ApiError> {
     let started = Instant::now();
     let caller = Caller::of_maybe(&caller);
+    let mut keys = vec![Key::DashboardTotals, Key::DashboardRecent];
+    keys.extend(caller.player.map(Key::DashboardPersonal));
     let db = &state.db;
-    let mut parts = vec![
-        cached::part(&req, &state, &Key::DashboardTotals, caller.is_admin, || {
-            stats::dashboard_totals(db)
-        })
-        .await?,
-        cached::part(&req, &state, &Key::DashboardRecent, caller.is_admin, || {
-            stats::dashboard_recent(db)
-        })
-        .await?,
-    ];
-    if let Some(player) = caller.player {
-        let key = Key::DashboardPersonal(player);
-        parts.push(
-            cached::part(&req, &state, &key, caller.is_admin, || {
-                stats::dashboard_personal(db, player)
-            })
-            .await?,
-        );
-    }
+    let parts = cached::parts(&req, &state, &keys, caller.is_admin, |i| {
+        stats::part(db, &keys[i])
+    })
+    .await?;
     cached::respond_parts(&req, &state, &parts, started)
 }

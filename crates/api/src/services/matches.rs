@@ -19,9 +19,9 @@ use ttstats_persistence::matches::{self, MatchFull, Visibility};
 use ttstats_persistence::{Conn, Db, DbError, notifications};
 
 use crate::auth::AuthUser;
-use crate::cached::to_bytes;
+use crate::cached::{Members, to_bytes};
 use crate::error::ApiError;
-use crate::services::{invalidate, stats};
+use crate::services::invalidate;
 use crate::services::{or_not_found, total};
 use crate::state::AppState;
 use crate::views::{self, Caller, MatchContext};
@@ -348,19 +348,13 @@ pub async fn pending_badge(db: &Db, player: PlayerId) -> Result<Vec<u8>, ApiErro
 
 /// The per-request part of a player's badges (DOMAIN.md §3.12; live state is never cached):
 /// `live_matches` and `rank`, in one statement; the player's rating comes from the cache.
-pub async fn live_badges(
-    state: &AppState,
-    player: PlayerId,
-) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
-    let rating = stats::player(&state.cache, &state.db, player).await?.rating;
-    let (live, above) = state
-        .db
+pub async fn live_badges(db: &Db, player: PlayerId, rating: i32) -> Result<Members, ApiError> {
+    let (live, above) = db
         .run(async |conn| matches::live_and_players_above(conn, player, rating).await)
         .await?;
-    let mut fields = serde_json::Map::new();
-    fields.insert("live_matches".into(), total(live).into());
-    fields.insert("rank".into(), total(above).saturating_add(1).into());
-    Ok(fields)
+    Members::default()
+        .with("live_matches", &total(live))?
+        .with("rank", &total(above).saturating_add(1))
 }
 
 /// The match, when visible to `caller` (DOMAIN.md §4.1); invisible is `NotFound`. Confirmed

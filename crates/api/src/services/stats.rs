@@ -7,15 +7,15 @@ use chrono::Utc;
 use ttstats_api_types::Page;
 use ttstats_api_types::players::{Achievements, HistoryItem, Player, PlayerStats};
 use ttstats_api_types::stats::{HeadToHead, PairStats};
-use ttstats_cache::{Cache, Key};
+use ttstats_cache::{Cache, Cached, Key};
 use ttstats_domain::head_to_head::win_probability;
 use ttstats_domain::leaderboard::{LeaderboardFilter, Period};
 use ttstats_domain::player_stats::PageRequest;
-use ttstats_domain::{DomainError, MatchId, PlayerId};
+use ttstats_domain::{MatchId, PlayerId};
 use ttstats_persistence::queries::{dashboard, head_to_head, leaderboard, player_stats};
 use ttstats_persistence::{Conn, Db, DbError, matches, players};
 
-use crate::cached::{to_bytes, to_bytes_without};
+use crate::cached::{Members, to_bytes, to_bytes_without};
 use crate::error::ApiError;
 use crate::services::matches::context;
 use crate::services::or_not_found;
@@ -128,68 +128,82 @@ pub async fn player_history_bytes(
     to_bytes(&player_history(db, id, page).await?)
 }
 
-/// The two players of a head-to-head or pair query with their current ratings: `not_found`
-/// for an unknown one, then `players_not_distinct` for the same one twice (DOMAIN.md §6 order).
-///
-/// Both come from the cache (family `player`, tag `player:{p}`: every write that changes a
-/// player's rating, name or verification bumps it), so a cache hit reads no database.
-pub async fn two_players(
-    cache: &Cache,
-    db: &Db,
-    a: i64,
-    b: i64,
-) -> Result<(Player, Player), ApiError> {
-    let first = player(cache, db, PlayerId(a)).await?;
-    let second = player(cache, db, PlayerId(b)).await?;
-    if a == b {
-        return Err(DomainError::PlayersNotDistinct.into());
-    }
-    Ok((first, second))
-}
-
 /// One player as the API shows it now, through the cache (family `player`); `not_found` for
 /// an unknown id (never cached).
 pub async fn player(cache: &Cache, db: &Db, id: PlayerId) -> Result<Player, ApiError> {
     let cached = cache
-        .get_or_compute(&Key::Player(id), || async {
-            let found = db.run(async |conn| player_map(conn, &[id]).await).await?;
-            let player = found
-                .get(&id)
-                .ok_or_else(|| ApiError::not_found("player"))?;
-            to_bytes(player)
-        })
+        .get_or_compute(&Key::Player(id), || player_bytes(db, id))
         .await?;
+    decode_player(&cached)
+}
+
+/// A cached `player` value.
+pub fn decode_player(cached: &Cached) -> Result<Player, ApiError> {
     serde_json::from_slice(&cached.bytes).map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// The value of a key whose reads are composed with others' ([`Cache::get_or_compute_all`]):
+/// players, pair reads, dashboard parts and the pending badge.
+pub async fn part(db: &Db, key: &Key) -> Result<Vec<u8>, ApiError> {
+    match *key {
+        Key::Player(id) => player_bytes(db, id).await,
+        Key::HeadToHead(a, b) => head_to_head(db, a, b).await,
+        Key::PairStats(a, b) => pair_stats(db, a, b).await,
+        Key::DashboardTotals => dashboard_totals(db).await,
+        Key::DashboardRecent => dashboard_recent(db).await,
+        Key::DashboardPersonal(player) => dashboard_personal(db, player).await,
+        Key::Pending(player) => crate::services::matches::pending_badge(db, player).await,
+        ref other => Err(ApiError::Internal(anyhow::anyhow!(
+            "{other} is not computed as a part"
+        ))),
+    }
+}
+
+async fn player_bytes(db: &Db, id: PlayerId) -> Result<Vec<u8>, ApiError> {
+    let found = db.run(async |conn| player_map(conn, &[id]).await).await?;
+    to_bytes(
+        found
+            .get(&id)
+            .ok_or_else(|| ApiError::not_found("player"))?,
+    )
 }
 
 /// The match-based part of the head-to-head of `a` against `b`: everything but
 /// [`HEAD_TO_HEAD_LIVE_FIELDS`].
-pub async fn head_to_head(db: &Db, a: &Player, b: &Player) -> Result<Vec<u8>, ApiError> {
-    let h = db
-        .run(async |conn| head_to_head::head_to_head(conn, PlayerId(a.id), PlayerId(b.id)).await)
+pub async fn head_to_head(db: &Db, a: PlayerId, b: PlayerId) -> Result<Vec<u8>, ApiError> {
+    let (h, mut players) = db
+        .run(async |conn| {
+            let h = head_to_head::head_to_head(conn, a, b).await?;
+            Ok((h, player_map(conn, &[a, b]).await?))
+        })
         .await
         .map_err(or_not_found("player"))?;
-    let wire = HeadToHead::from_domain(&h, a.clone(), b.clone(), win_probability(1500, 1500));
+    let mut player = |id| {
+        players
+            .remove(&id)
+            .ok_or_else(|| ApiError::not_found("player"))
+    };
+    let (a, b) = (player(a)?, player(b)?);
+    let wire = HeadToHead::from_domain(&h, a, b, win_probability(1500, 1500));
     to_bytes_without(&wire, &HEAD_TO_HEAD_LIVE_FIELDS)
 }
 
 /// The per-request members of a head-to-head: both players as they are now and the win
 /// probabilities from their current ratings.
-pub fn head_to_head_live(a: &Player, b: &Player) -> serde_json::Map<String, serde_json::Value> {
+pub fn head_to_head_live(a: &Player, b: &Player) -> Result<Members, ApiError> {
     let p = win_probability(a.rating, b.rating);
-    let mut fields = serde_json::Map::new();
-    fields.insert("player1".into(), serde_json::json!(a));
-    fields.insert("player2".into(), serde_json::json!(b));
-    fields.insert("player1_win_probability".into(), p.player1.into());
-    fields.insert("player2_win_probability".into(), p.player2.into());
-    fields
+    Members::default()
+        .with("player1", a)?
+        .with("player2", b)?
+        .with("player1_win_probability", &p.player1)?
+        .with("player2_win_probability", &p.player2)
 }
 
 /// The doubles record of `a` and `b` as partners, without `players` (spliced in query order,
 /// since the cached value is shared by both orders).
-pub async fn pair_stats(db: &Db, a: &Player, b: &Player) -> Result<Vec<u8>, ApiError> {
+pub async fn pair_stats(db: &Db, a: PlayerId, b: PlayerId) -> Result<Vec<u8>, ApiError> {
     let stats = db
-        .run(async |conn| head_to_head::pair_stats(conn, PlayerId(a.id), PlayerId(b.id)).await)
+        .run(async |conn| head_to_head::pair_stats(conn, a, b).await)
         .await
         .map_err(or_not_found("player"))?;
     to_bytes_without(&PairStats::from_domain(&stats, Vec::new()), &["players"])
