@@ -294,3 +294,66 @@ async fn when_redis_loses_its_data_no_value_from_before_can_be_read_again() {
         "{\"wins\":2}",
     );
 }
+
+/// The parts of one response (two players and their head-to-head), each answered by `bodies`.
+async fn read_parts(cache: &Cache, bodies: [&'static str; 3]) -> Vec<(Source, String)> {
+    let (p, q) = (PlayerId(1), PlayerId(2));
+    let keys = [Key::Player(p), Key::Player(q), Key::HeadToHead(p, q)];
+    cache
+        .get_or_compute_all(&keys, |i| async move {
+            Ok::<_, std::convert::Infallible>(bodies[i])
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.source, String::from_utf8(c.bytes.to_vec()).unwrap()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_parts_of_a_response_are_read_from_redis_together_and_only_while_current() {
+    let url = require_redis!();
+    let cfg = config(Some(&url), &unique_prefix());
+    let writer = Cache::new(cfg.clone()).await;
+    let v1 = ["p1", "q1", "h2h1"];
+    let parts = |source, bodies: [&str; 3]| {
+        bodies
+            .iter()
+            .map(|b| (source, (*b).to_owned()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(read_parts(&writer, v1).await, parts(Source::Miss, v1));
+    assert_eq!(
+        read_parts(&writer, ["x"; 3]).await,
+        parts(Source::HitL1, v1)
+    );
+
+    // A fresh instance with no L1 finds every part in Redis.
+    let redis_only = Cache::new(CacheConfig {
+        l1_max_bytes: 0,
+        ..cfg.clone()
+    })
+    .await;
+    assert_eq!(
+        read_parts(&redis_only, ["x"; 3]).await,
+        parts(Source::HitL2, v1)
+    );
+
+    // q's rating changed: q and the head-to-head are stale in Redis, p is not.
+    writer.invalidate(&[Tag::Player(PlayerId(2))]).await;
+    let v2 = ["p2", "q2", "h2h2"];
+    assert_eq!(
+        read_parts(&redis_only, v2).await,
+        vec![
+            (Source::HitL2, "p1".to_owned()),
+            (Source::Miss, "q2".to_owned()),
+            (Source::Miss, "h2h2".to_owned()),
+        ]
+    );
+    // The recomputed values replaced the stale ones: another fresh instance hits them.
+    let fresh = Cache::new(cfg).await;
+    assert_eq!(
+        read_parts(&fresh, ["x"; 3]).await,
+        parts(Source::HitL2, ["p1", "q2", "h2h2"])
+    );
+}
