@@ -311,23 +311,26 @@ impl Cache {
         let inner = &*self.inner;
         // Generations first, as in `read`: a value Redis returns below was current then.
         let l1_keys: Vec<L1Key> = keys.iter().map(|key| inner.l1_key(key)).collect();
+        let mut all: Vec<Option<Cached>> = Vec::with_capacity(keys.len());
+        for l1_key in &l1_keys {
+            all.push(inner.l1_hit(l1_key).await);
+        }
+        let missing: Vec<usize> = (0..keys.len()).filter(|&i| all[i].is_none()).collect();
         let mut known: Vec<Option<Lookup>> = keys.iter().map(|_| None).collect();
-        if let Some(redis) = inner.redis.as_ref().filter(|_| inner.config.enabled) {
-            let missing: Vec<usize> = (0..keys.len())
-                .filter(|&i| inner.config.l1_max_bytes == 0 || !inner.l1.contains_key(&l1_keys[i]))
-                .collect();
-            if missing.len() > 1 {
-                let refs: Vec<&Key> = missing.iter().map(|&i| &l1_keys[i].key).collect();
-                for (&i, lookup) in missing.iter().zip(redis.lookup(&refs).await) {
-                    known[i] = Some(lookup);
-                }
+        if let Some(redis) = inner.redis.as_ref().filter(|_| inner.config.enabled)
+            && missing.len() > 1
+        {
+            let refs: Vec<&Key> = missing.iter().map(|&i| &l1_keys[i].key).collect();
+            for (&i, lookup) in missing.iter().zip(redis.lookup(&refs).await) {
+                known[i] = Some(lookup);
             }
         }
-        let mut all = Vec::with_capacity(keys.len());
         for (i, (l1_key, known)) in l1_keys.into_iter().zip(known).enumerate() {
-            all.push(self.read(l1_key, known, || compute(i)).await?);
+            if all[i].is_none() {
+                all[i] = Some(self.read(l1_key, known, || compute(i)).await?);
+            }
         }
-        Ok(all)
+        Ok(all.into_iter().flatten().collect())
     }
 
     /// [`Cache::get_or_compute`] of `l1_key`, whose generations were read before anything
@@ -358,12 +361,8 @@ impl Cache {
             let filled = inner.fill(&l1_key.key, known, compute).await?;
             return Ok(filled.value.cached(filled.source, filled.compute_time));
         }
-        if let Some(value) = inner.l1.get(&l1_key).await {
-            if inner.usable(&value) {
-                incr(&counters.l1_hits);
-                return Ok(value.cached(Source::HitL1, None));
-            }
-            inner.l1.invalidate(&l1_key).await;
+        if let Some(hit) = inner.l1_hit(&l1_key).await {
+            return Ok(hit);
         }
 
         let mut compute = Some(compute);
@@ -618,6 +617,20 @@ impl Inner {
             None => true,
             Some(since) => value.inserted.max(since).elapsed() <= self.config.degraded_l1_ttl,
         }
+    }
+
+    /// The L1 value of `l1_key`, if it may be served (counted as a hit).
+    async fn l1_hit(&self, l1_key: &L1Key) -> Option<Cached> {
+        if !self.config.enabled || self.config.l1_max_bytes == 0 {
+            return None;
+        }
+        let value = self.l1.get(l1_key).await?;
+        if !self.usable(&value) {
+            self.l1.invalidate(l1_key).await;
+            return None;
+        }
+        incr(&self.counters.family(l1_key.key.family()).l1_hits);
+        Some(value.cached(Source::HitL1, None))
     }
 
     /// The L1 name of `key` now: the normalized key and this process's generations of it.
