@@ -149,7 +149,7 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(telemetry::request_id_header))
                 .wrap(security::cors(&server_state.settings.cors_origins))
                 .wrap(actix_web::middleware::from_fn(security::headers))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<telemetry::RootSpan>::new())
                 .configure(|cfg| bench_static_route(cfg, bench_static.clone()))
                 .service(web::redirect("/docs", "/docs/"))
                 .service(

@@ -6,7 +6,8 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use tracing_actix_web::RequestId;
+use tracing::Span;
+use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::Settings;
@@ -39,4 +40,38 @@ pub async fn request_id_header(
             .insert(HeaderName::from_static("x-request-id"), value);
     }
     Ok(response)
+}
+
+/// The root span of every request: `tracing-actix-web`'s main fields, with the route pattern
+/// from [`crate::metrics::route_of`]. The default builder walks the whole route table for it
+/// on every request, even when the span is disabled; here, as with every `tracing` field,
+/// nothing is evaluated unless the span is enabled.
+pub struct RootSpan;
+
+impl RootSpanBuilder for RootSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %request.method(),
+            http.route = %crate::metrics::route_of(request.request()),
+            http.target = %request.uri().path_and_query().map_or("", |p| p.as_str()),
+            http.client_ip = %request.connection_info().realip_remote_addr().unwrap_or(""),
+            http.status_code = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+            request_id = %request
+                .extensions()
+                .get::<RequestId>()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(
+        span: Span,
+        outcome: &Result<ServiceResponse<B>, actix_web::Error>,
+    ) {
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
 }

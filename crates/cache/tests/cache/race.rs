@@ -23,11 +23,18 @@ fn jitter(seed: i64, salt: u64, max_micros: u64) -> Duration {
     Duration::from_micros(x % max_micros)
 }
 
-/// Runs the race `ITERATIONS` times: `reader` reads while `writer` commits and invalidates.
+/// Runs the race `ITERATIONS` times: `reader` reads while `writer` commits and invalidates
+/// (`batched`: as one part of a composed read, [`Cache::get_or_compute_all`]).
 /// With `cross_instance` the writer is another instance, whose message arrives
 /// asynchronously, so the reader is polled until it converges; a fresh instance (L2 only)
 /// must be fresh at once.
-async fn race(reader: Cache, writer: Cache, fresh_l2: Option<Cache>, cross_instance: bool) {
+async fn race(
+    reader: Cache,
+    writer: Cache,
+    fresh_l2: Option<Cache>,
+    cross_instance: bool,
+    batched: bool,
+) {
     let stale_finishes = Arc::new(AtomicUsize::new(0));
     for i in 0..ITERATIONS {
         let key = Key::PlayerStats(PlayerId(i));
@@ -41,18 +48,25 @@ async fn race(reader: Cache, writer: Cache, fresh_l2: Option<Cache>, cross_insta
                 stale_finishes.clone(),
             );
             tokio::spawn(async move {
-                reader
-                    .get_or_compute(&key, || async move {
-                        // Read the "database", then take a while to build the response.
+                // Read the "database", then take a while to build the response.
+                let compute = |_| {
+                    let (db, stale) = (db.clone(), stale.clone());
+                    async move {
                         let seen = db.load(Ordering::SeqCst);
                         tokio::time::sleep(jitter(i, 1, 4000)).await;
                         if seen == 0 && db.load(Ordering::SeqCst) == 1 {
                             stale.fetch_add(1, Ordering::SeqCst);
                         }
                         Ok::<_, Infallible>(seen.to_string())
-                    })
-                    .await
-                    .unwrap()
+                    }
+                };
+                if batched {
+                    // The parts of one response, looked up in Redis together.
+                    let parts = [key, Key::Player(PlayerId(i))];
+                    reader.get_or_compute_all(&parts, compute).await.unwrap();
+                } else {
+                    reader.get_or_compute(&key, || compute(0)).await.unwrap();
+                }
             })
         };
         let write_task = {
@@ -99,7 +113,7 @@ async fn race(reader: Cache, writer: Cache, fresh_l2: Option<Cache>, cross_insta
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_stale_computation_is_never_served_after_the_invalidation_in_l1_only() {
     let cache = Cache::new(config(None, &unique_prefix())).await;
-    race(cache.clone(), cache, None, false).await;
+    race(cache.clone(), cache, None, false, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -108,7 +122,7 @@ async fn a_stale_computation_is_never_served_after_the_invalidation_with_redis()
     let cfg = config(Some(&url), &unique_prefix());
     let cache = Cache::new(cfg.clone()).await;
     let fresh = Cache::new(cfg).await;
-    race(cache.clone(), cache, Some(fresh), false).await;
+    race(cache.clone(), cache, Some(fresh), false, false).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -118,5 +132,15 @@ async fn a_stale_computation_is_never_served_after_another_instances_invalidatio
     let reader = Cache::new(cfg.clone()).await;
     let writer = Cache::new(cfg.clone()).await;
     let fresh = Cache::new(cfg).await;
-    race(reader, writer, Some(fresh), true).await;
+    race(reader, writer, Some(fresh), true, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stale_part_of_a_composed_read_is_never_served_after_another_instances_invalidation() {
+    let url = require_redis!();
+    let cfg = config(Some(&url), &unique_prefix());
+    let reader = Cache::new(cfg.clone()).await;
+    let writer = Cache::new(cfg.clone()).await;
+    let fresh = Cache::new(cfg).await;
+    race(reader, writer, Some(fresh), true, true).await;
 }
