@@ -10,7 +10,7 @@ use ttstats_api_types::stats::{
     Dashboard, HeadToHead, Leaderboard, LeaderboardQuery, PairStats, PlayerPairQuery,
 };
 use ttstats_api_types::{Page, PageQuery, ProblemDetails};
-use ttstats_cache::{Cached, Key};
+use ttstats_cache::Key;
 use ttstats_domain::{DomainError, PlayerId};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -189,18 +189,8 @@ async fn head_to_head(
     state: web::Data<AppState>,
     query: web::Query<PlayerPairQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let started = Instant::now();
-    let is_admin = Caller::of_maybe(&caller).is_admin;
-    let (a, b) = (PlayerId(query.player1), PlayerId(query.player2));
-    let (a, b, h2h) =
-        two_players_and(&req, &state, is_admin, (a, b), Key::HeadToHead(a, b)).await?;
-    cached::respond_part(
-        &req,
-        &state,
-        &h2h,
-        stats::head_to_head_live(&a, &b)?,
-        started,
-    )
+    let live = stats::head_to_head_live;
+    pair_read(&req, &state, &caller, &query, Key::HeadToHead, live).await
 }
 
 /// Two players' record as doubles partners.
@@ -228,34 +218,36 @@ async fn pairs(
     state: web::Data<AppState>,
     query: web::Query<PlayerPairQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let started = Instant::now();
-    let is_admin = Caller::of_maybe(&caller).is_admin;
-    let (a, b) = (PlayerId(query.player1), PlayerId(query.player2));
-    let (a, b, pair) =
-        two_players_and(&req, &state, is_admin, (a, b), Key::pair_stats(a, b)).await?;
-    let players = Members::default().with("players", &[&a, &b])?;
-    cached::respond_part(&req, &state, &pair, players, started)
+    let members = |a: &Player, b: &Player| Members::default().with("players", &[a, b]);
+    pair_read(&req, &state, &caller, &query, Key::pair_stats, members).await
 }
 
-/// Both players as they are now and `key`'s value, in one Redis round trip when L1 lacks
-/// them: `not_found` for an unknown player, then `players_not_distinct` for one twice.
-async fn two_players_and(
+/// A two-player read: `key`'s value with `members` of both players as they are now spliced
+/// in, all looked up in one Redis round trip when L1 lacks them. `not_found` for an unknown
+/// player, then `players_not_distinct` for one twice.
+async fn pair_read(
     req: &HttpRequest,
     state: &AppState,
-    is_admin: bool,
-    (a, b): (PlayerId, PlayerId),
-    key: Key,
-) -> Result<(Player, Player, Cached), ApiError> {
+    caller: &MaybeUser,
+    query: &PlayerPairQuery,
+    key: fn(PlayerId, PlayerId) -> Key,
+    members: impl FnOnce(&Player, &Player) -> Result<Members, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    let started = Instant::now();
+    let is_admin = Caller::of_maybe(caller).is_admin;
+    let (a, b) = (PlayerId(query.player1), PlayerId(query.player2));
     if a == b {
         stats::player(&state.cache, &state.db, a).await?;
         return Err(DomainError::PlayersNotDistinct.into());
     }
-    let keys = [Key::Player(a), Key::Player(b), key];
+    let keys = [Key::Player(a), Key::Player(b), key(a, b)];
     let db = &state.db;
     let [a, b, value] =
         cached::parts_of(req, state, &keys, is_admin, |i| stats::part(db, &keys[i])).await?;
-    Ok((stats::decode_player(&a)?, stats::decode_player(&b)?, value))
+    let (a, b) = (stats::decode_player(&a)?, stats::decode_player(&b)?);
+    cached::respond_part(req, state, &value, members(&a, &b)?, started)
 }
+
 /// The "Today" page: club totals and recent matches for everyone; for a signed-in user with a
 /// player also what waits on them, their rivalries and next fixtures.
 #[utoipa::path(
