@@ -58,7 +58,7 @@ lint:
     cargo clippy -p ttstats-frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Benchmarks of the statistics reads and the write path, SQLite and PostgreSQL, 5k/50k/500k
-# matches (≈ 25 min; seeds once into $CARGO_TARGET_DIR/bench-data); rewrites docs/benchmarks.md.
+# matches (≈ 11 min, plus ≈ 8 min the first time: seeds once into $CARGO_TARGET_DIR/bench-data); rewrites docs/benchmarks.md.
 # `just bench --quick`: 5,000 matches, short runs, results in $CARGO_TARGET_DIR/bench only.
 bench *ARGS:
     @command -v wrk >/dev/null || { echo "error: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
