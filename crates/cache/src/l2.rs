@@ -270,6 +270,8 @@ impl Redis {
         };
         let parse = |e: redis::ParsingError| CacheError::Protocol(e.to_string());
         let mut found = Vec::with_capacity(keys.len());
+        // Redis lost the epoch (restart without persistence): created once for all keys.
+        let mut new_epoch = None;
         for (name, counters) in names {
             let mut gens: Vec<Option<u64>> =
                 redis::from_redis_value(next("MGET")?).map_err(parse)?;
@@ -282,7 +284,10 @@ impl Redis {
                 )));
             }
             if gens[0].is_none() {
-                gens[0] = Some(self.init_epoch(&mut conn).await?);
+                if new_epoch.is_none() {
+                    new_epoch = Some(self.init_epoch(&mut conn).await?);
+                }
+                gens[0] = new_epoch;
             }
             let stamp = stamp(&gens);
             let hit = stored
