@@ -79,23 +79,18 @@ pub fn player_stats(profile: &PlayerProfile, matches: &[MatchRecord]) -> PlayerS
         wins += u32::from(*won);
     }
     let total_matches = results.len() as u32;
-    let s = streaks(results.iter().map(|(_, won)| *won));
-    PlayerStats {
-        player_id: profile.id,
-        total_matches,
-        wins,
-        losses: total_matches - wins,
-        win_rate: win_rate(wins, total_matches),
-        current_streak: s.current,
-        longest_win_streak: s.longest_win,
-        longest_loss_streak: s.longest_loss,
-        games_won,
-        games_lost,
+    let aggregates = PlayerAggregates {
         rating: profile.rating,
         peak_rating: profile.peak_rating,
         rated_matches: profile.rated_matches,
-        verified: profile.verified,
-    }
+        confirmed_matches: total_matches,
+        wins,
+        losses: total_matches - wins,
+        games_won,
+        games_lost,
+    };
+    let streaks = streaks(results.iter().map(|(_, won)| *won));
+    player_stats_of(profile, &aggregates, &streaks)
 }
 
 /// The statistics of `profile`'s player from the stored aggregates (`players` row: totals and
